@@ -1,0 +1,112 @@
+"""The ``svconv`` command line: thin commands over :mod:`translator.api`.
+
+Exit status: 0 clean; 1 losses at the chosen failure level; 2 usage or input error
+(nothing written). Imports: api, report, io, errors, click.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from translator import api, io
+from translator.errors import SvconvError
+from translator.formats import FORMATS
+from translator.loss import LossLevel
+from translator.report import text
+
+_INPUTS = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
+)
+
+
+def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by ``convert`` and every ``X2Y`` shortcut."""
+    decorators = [
+        click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
+                     help="Write one file per unit into this directory instead of stdout."),
+        click.option("--force", is_flag=True, help="Overwrite existing output files."),
+        click.option("--health-checks", type=click.Choice(["keep", "drop"]), default="keep",
+                     show_default=True,
+                     help="keep: checks the target cannot do go to a companion monit check; "
+                          "drop: leave them out (still reported)."),
+        click.option("--losses", type=click.Choice([level.value for level in LossLevel]),
+                     default=LossLevel.WARN.value, show_default=True,
+                     help="ignore, print (warn) or fail on (error) what the target loses."),
+        click.option("--strict", is_flag=True, help="Same as --losses error: exit 1 on loss."),
+        click.option("--no-includes", is_flag=True, help="Do not follow include statements."),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="svconv")
+def main() -> None:
+    """Translate and check process-supervision configuration (monit, systemd, …)."""
+
+
+@main.command()
+@click.option("--from", "source_format", type=click.Choice(sorted(FORMATS)),
+              help="Input format (detected when left out).")
+@click.option("--to", "target_format", type=click.Choice(sorted(FORMATS)), required=True,
+              help="Output format.")
+@_INPUTS
+@_translation_options
+def convert(source_format: str | None, target_format: str, **options: Any) -> None:
+    """Translate PATHS from one supervision format to another."""
+    _run_conversion(source_format, target_format, **options)
+
+
+def _run_conversion(  # noqa: PLR0913 - one parameter per command-line option
+    source_format: str | None,
+    target_format: str,
+    *,
+    paths: tuple[str, ...],
+    output: Path | None,
+    force: bool,
+    health_checks: str,
+    losses: str,
+    strict: bool,
+    no_includes: bool,
+) -> None:
+    try:
+        translation = api.convert(
+            api.read_sources(paths), source_format=source_format,
+            target_format=target_format, companion=health_checks == "keep",
+            follow_includes=not no_includes)
+        if output is not None:
+            io.write_files(output, translation.files, force=force)
+    except SvconvError as error:
+        click.echo(f"svconv: {error}", err=True)
+        sys.exit(2)
+    level = LossLevel.ERROR if strict else LossLevel(losses)
+    text.render(translation.diagnostics, sys.stderr)
+    if level is not LossLevel.IGNORE:
+        text.render([loss.as_diagnostic() for loss in translation.losses], sys.stderr)
+    if output is None:
+        text.render_files(translation.files, sys.stdout)
+    if level is LossLevel.ERROR and translation.losses:
+        sys.exit(1)
+
+
+def _add_shortcut(source_format: str, target_format: str) -> None:
+    """Register ``svconv SRC2DST`` as ``svconv convert --from SRC --to DST``."""
+
+    def shortcut(**options: Any) -> None:
+        _run_conversion(source_format, target_format, **options)
+
+    shortcut.__doc__ = f"Translate {source_format} PATHS to {target_format}."
+    command = _translation_options(_INPUTS(shortcut))
+    main.command(name=f"{source_format}2{target_format}")(command)
+
+
+for _source in FORMATS:
+    for _target in FORMATS:
+        if _source != _target:
+            _add_shortcut(_source, _target)

@@ -1,0 +1,59 @@
+"""Typed, positioned messages: every warning or note svconv gives has a code and a span.
+
+Imports: model only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from translator.model import Host, Source, Span
+
+
+class Severity(str, Enum):
+    """How much a diagnostic matters; ordered from least to most."""
+
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """Position in the order info < warning < error."""
+        return list(Severity).index(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """One message with its code (``SV101``), severity and source span."""
+
+    code: str
+    message: str
+    span: Span
+    severity: Severity = Severity.WARNING
+    related: tuple[Span, ...] = ()
+
+    def __str__(self) -> str:
+        """Render as ``path:line:col: CODE message``."""
+        return f"{self.span}: {self.code} {self.message}"
+
+
+def ordered(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort by file, line, column, then code, so output is stable."""
+    return sorted(
+        diagnostics, key=lambda d: (d.span.path, d.span.line, d.span.column, d.code, d.message)
+    )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParseResult:
+    """What a parser gives: the services it lifted and what it noticed on the way."""
+
+    host: Host
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+IncludeLoader = Callable[[str, Span], list[Source]]
+"""Resolve an include pattern, relative to the file at the span, to the files it names."""

@@ -1,0 +1,60 @@
+"""Load the lark grammars shipped in ``grammars/`` (inside the wheel) once per process.
+
+Imports: lark and the standard library only.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from lark import Lark, logger as lark_logger
+
+
+def _grammar_text(name: str) -> str:
+    """Return ``grammars/<name>.lark``: from the installed package, else the source tree."""
+    packaged = resources.files("translator").joinpath("grammars").joinpath(f"{name}.lark")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    source_tree = Path(__file__).resolve().parents[2] / "grammars" / f"{name}.lark"
+    return source_tree.read_text(encoding="utf-8")
+
+
+@cache
+def load(name: str, *, strict: bool = True) -> Lark:
+    """Build the LALR parser for grammar ``name`` (contextual lexer, positions kept).
+
+    ``strict=False`` is for languages whose lexer has a catch-all word terminal that
+    overlaps keywords (monit): lark's contextual lexer resolves those per parser state,
+    which strict mode's global collision check cannot see. Shift/reduce conflicts are
+    then checked by ``tests/formats/test_grammars.py`` instead.
+    """
+    with _quiet_lark():
+        return _build(name, strict=strict)
+
+
+@contextmanager
+def _quiet_lark() -> Iterator[None]:
+    """Silence lark's collision warnings, which non-strict grammars expect."""
+    level = lark_logger.level
+    lark_logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        lark_logger.setLevel(level)
+
+
+def _build(name: str, *, strict: bool) -> Lark:
+    return Lark(
+        _grammar_text(name),
+        parser="lalr",
+        lexer="contextual",
+        strict=strict,
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )

@@ -1,0 +1,20 @@
+"""monit control files: parse and emit.
+
+Imports: model, diagnostics, errors, loss, formats/_grammar, formats/_options.
+"""
+
+import re
+
+from translator.formats.monit.emit import emit, pattern_for
+from translator.formats.monit.parse import parse
+
+ID = "monit"
+_CHECK = re.compile(r"^\s*(check\s+\w+|set\s+daemon)\b", re.IGNORECASE | re.MULTILINE)
+
+
+def detect(path: str, text: str) -> bool:
+    """Whether ``text`` looks like a monit control file."""
+    return path.endswith("monitrc") or bool(_CHECK.search(text))
+
+
+__all__ = ["ID", "detect", "emit", "parse", "pattern_for"]

@@ -1,0 +1,259 @@
+"""Write the supervision model as monit control files.
+
+One ``NAME.monitrc`` per service (for ``/etc/monit/conf.d``), and ``monitrc`` for the
+supervisor-wide settings when the model has any. Imports: model, loss, formats/monit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from translator.diagnostics import Severity
+from translator.formats.monit import quoting
+from translator.formats._options import EmitOptions
+from translator.loss import LossLog
+from translator.model import (
+    Action,
+    AttributeProbe,
+    Command,
+    ExistenceProbe,
+    HealthCheck,
+    Host,
+    NetworkProbe,
+    ResourceProbe,
+    RestartWhen,
+    Service,
+    ServiceKind,
+)
+
+FORMAT = "monit"
+PROGRAM_TIMEOUT = "program timeout"
+DEFAULT_CYCLE_SECONDS = 30.0
+
+_ACTION_WORDS = {
+    Action.ALERT: "alert",
+    Action.RESTART: "restart",
+    Action.START: "start",
+    Action.STOP: "stop",
+    Action.UNMONITOR: "unmonitor",
+    Action.GIVE_UP: "timeout",
+}
+_PATH_KINDS = {
+    ServiceKind.FILE: "file",
+    ServiceKind.FIFO: "fifo",
+    ServiceKind.DIRECTORY: "directory",
+    ServiceKind.FILESYSTEM: "filesystem",
+    ServiceKind.PROGRAM: "program",
+}
+_ERE_SPECIAL = re.compile(r"([.\[\]()*+?{}|^$\\])")
+
+
+
+def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
+    """Return ``{file name: text}`` for every service of ``host``."""
+    files: dict[str, str] = {}
+    settings = list(_settings(host))
+    if settings:
+        files["monitrc"] = _file(options.header, settings)
+    cycle = host.probe_interval or DEFAULT_CYCLE_SECONDS
+    for service in host.services:
+        files[f"{service.name}.monitrc"] = _file(options.header,
+                                                 list(_service(service, cycle, losses)))
+    return files
+
+
+def _file(header: str, lines: list[str]) -> str:
+    prefix = [f"# {line}".rstrip() for line in header.splitlines()]
+    return "\n".join([*prefix, *lines]) + "\n"
+
+
+def _settings(host: Host) -> Iterator[str]:
+    if host.probe_interval is not None:
+        delay = f" with start delay {host.start_delay:g}" if host.start_delay else ""
+        yield f"set daemon {host.probe_interval:g}{delay}"
+    for alert in host.alerts:
+        yield f"set {_alert(alert.recipient, alert.events, alert.is_exclusion)}"
+    for extra in host.extras:
+        if extra.format == FORMAT:
+            yield extra.value
+
+
+def _service(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
+    yield _check_line(service, losses)
+    yield from (f"  group {group}" for group in service.groups)
+    for slot, word in (("start", "start"), ("stop", "stop"), ("restart_command", "restart")):
+        command: Command | None = getattr(service, slot)
+        if command is not None:
+            line = _program(word, command, service, slot, losses)
+            if line:
+                yield f"  {line}"
+    for check in service.health_checks:
+        line = _if(check, service, losses)
+        if line:
+            yield f"  {line}"
+    yield from _limits(service, cycle)
+    if service.dependencies:
+        yield "  depends on " + ", ".join(d.name for d in service.dependencies)
+    if service.is_process and service.restart.when is RestartWhen.NEVER:
+        yield "  mode passive"
+    if not service.enabled_at_boot:
+        yield "  onreboot nostart"
+    yield from (f"  {_alert(a.recipient, a.events, a.is_exclusion)}" for a in service.alerts)
+    yield from _extras(service, losses)
+
+
+def _check_line(service: Service, losses: LossLog) -> str:
+    if service.kind is ServiceKind.PROCESS:
+        return f"check process {service.name} {_process_match(service, losses)}"
+    if service.kind in _PATH_KINDS:
+        line = f'check {_PATH_KINDS[service.kind]} {service.name} with path "{service.target}"'
+        timeout = next((e.value for e in service.extras if e.key == PROGRAM_TIMEOUT), None)
+        return f"{line} with timeout {timeout} seconds" if timeout else line
+    if service.kind is ServiceKind.HOST:
+        return f"check host {service.name} with address {service.target}"
+    if service.kind is ServiceKind.NETWORK:
+        return f"check network {service.name} with interface {service.target}"
+    return f"check system {service.name}"
+
+
+def _process_match(service: Service, losses: LossLog) -> str:
+    """Say how monit finds the process: its pidfile, else a pattern on its command line."""
+    if service.pidfile:
+        return f'with pidfile "{service.pidfile}"'
+    pattern = service.match_pattern
+    if pattern is None:
+        pattern = pattern_for(service.start.argv if service.start else (service.name,))
+        losses.unsupported(
+            service.origin, "pidfile", service=service.name, code="SV711",
+            severity=Severity.INFO, reason="no pidfile to find the process by",
+            action=f'monit matches its command line against "{pattern}"')
+    return f'matching "{pattern}"'
+
+
+def pattern_for(argv: tuple[str, ...]) -> str:
+    """A monit ``matching`` pattern for the process that ``argv`` starts."""
+    return "^" + _ERE_SPECIAL.sub(r"\\\1", argv[0])
+
+
+def _program(word: str, command: Command, service: Service, slot: str,
+             losses: LossLog) -> str | None:
+    if not quoting.can_join(command.argv):
+        losses.unsupported(
+            command.origin, slot, service=service.name, code="SV702",
+            reason=f"monit cannot quote the {word} program {command.argv!r}",
+            action="left out")
+        return None
+    parts = [f'{word} program = "{quoting.join(command.argv)}"']
+    if command.user:
+        parts.append(f"as uid {command.user}")
+    if command.group:
+        parts.append(f"and gid {command.group}" if command.user else f"as gid {command.group}")
+    if command.timeout is not None:
+        parts.append(f"with timeout {command.timeout:g} seconds")
+    return " ".join(parts)
+
+
+def _if(check: HealthCheck, service: Service, losses: LossLog) -> str | None:
+    test = _test(check)
+    if not quoting.can_join(check.action_argv or ("x",)):
+        losses.unsupported(check.origin, "health_checks", service=service.name, code="SV702",
+                           reason="monit cannot quote the exec program", action="left out")
+        return None
+    rate = ""
+    if check.window > 1 and check.window != check.failures:
+        rate = f" for {check.failures} times within {check.window} cycles"
+    elif check.failures > 1:
+        rate = f" for {check.failures} cycles"
+    line = f"if {test}{rate} then {_action(check.action, check.action_argv)}"
+    if check.recovery is not None:
+        line += f" else if succeeded then {_action(check.recovery, check.recovery_argv)}"
+    return line
+
+
+def _action(action: Action, argv: tuple[str, ...]) -> str:
+    if action is Action.EXEC:
+        return f'exec "{quoting.join(argv)}"'
+    return _ACTION_WORDS[action]
+
+
+def _test(check: HealthCheck) -> str:
+    probe = check.probe
+    if isinstance(probe, NetworkProbe):
+        return _network_test(probe)
+    if isinstance(probe, ResourceProbe):
+        unit = probe.unit if probe.unit in ("", "%") else f" {probe.unit}"
+        return f"{probe.metric} {probe.operator} {probe.limit:g}{unit}"
+    if isinstance(probe, ExistenceProbe):
+        return "exist" if probe.expect_exists else "not exist"
+    return _attribute_test(probe)
+
+
+def _network_test(probe: NetworkProbe) -> str:
+    details = dict(probe.details)
+    if probe.transport == "icmp":
+        count = f" count {details['count']}" if "count" in details else ""
+        return f"failed icmp type echo{count}"
+    parts = ["failed"]
+    if probe.host:
+        parts.append(f"host {probe.host}")
+    parts.append(f"unixsocket {probe.socket_path}" if probe.socket_path else f"port {probe.port}")
+    if probe.transport != "tcp":
+        parts.append(f"type {probe.transport}")
+    if probe.protocol:
+        parts.append(f"protocol {probe.protocol}")
+    for key, value in probe.details:
+        parts.append(f"{'http headers' if key == 'headers' else key} {value}")
+    if probe.request:
+        parts.append(f'request "{probe.request}"')
+    if probe.expect_status is not None:
+        parts.append(f"status = {probe.expect_status}")
+    if probe.timeout is not None:
+        parts.append(f"with timeout {probe.timeout:g} seconds")
+    return " ".join(parts)
+
+
+def _attribute_test(probe: AttributeProbe) -> str:
+    if probe.changed:
+        return f"changed {probe.attribute}"
+    if probe.attribute == "status":
+        return f"status {probe.operator or '=='} {probe.expected}"
+    if probe.attribute == "content":
+        return f'{"not " if probe.negated else ""}match "{probe.expected}"'
+    if probe.attribute == "link" and probe.expected:
+        return f"link {probe.expected}"
+    if probe.attribute == "checksum":
+        words = (probe.expected or "").split()
+        hash_type = f"{words.pop(0)} " if words and words[0].lower() in ("md5", "sha1") else ""
+        expect = f" expect {words[0]}" if words else ""
+        return f"failed {hash_type}checksum{expect}"
+    expected = f" {probe.expected}" if probe.expected else ""
+    return f"failed {probe.attribute}{expected}"
+
+
+def _limits(service: Service, cycle: float) -> Iterator[str]:
+    limit = service.start_limit
+    if limit is None:
+        return
+    cycles = max(1, round(limit.interval / cycle))
+    yield f"  if {limit.burst} restarts within {cycles} cycles then {_ACTION_WORDS[limit.action]}"
+
+
+def _alert(recipient: str, events: tuple[str, ...], is_exclusion: bool) -> str:
+    if not events:
+        return f"alert {recipient}"
+    negation = "not " if is_exclusion else ""
+    return f"alert {recipient} {negation}on {{ {', '.join(events)} }}"
+
+
+def _extras(service: Service, losses: LossLog) -> Iterator[str]:
+    for extra in service.extras:
+        if extra.format == FORMAT and extra.key != PROGRAM_TIMEOUT:
+            yield f"  {extra.value}"
+        elif extra.format == FORMAT:
+            continue  # written on the check line
+        else:
+            losses.unsupported(
+                extra.origin, "extras", service=service.name, code="SV710",
+                reason=f"monit has no equivalent of {extra.format} {extra.key}={extra.value}",
+                action="left out")

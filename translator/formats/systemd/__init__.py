@@ -1,0 +1,22 @@
+"""systemd units: parse and emit, and how other tools drive systemd.
+
+Imports: model, diagnostics, errors, loss, formats/_grammar, formats/_options.
+"""
+
+import re
+
+from translator.formats.systemd.control import control_commands, keep_alive, unit_name
+from translator.formats.systemd.emit import emit, needs_watcher
+from translator.formats.systemd.parse import parse
+
+ID = "systemd"
+_SECTION = re.compile(r"^\[(Unit|Service|Install)\]\s*$", re.MULTILINE)
+
+
+def detect(path: str, text: str) -> bool:
+    """Whether ``text`` looks like a systemd unit."""
+    return path.endswith(".service") or bool(_SECTION.search(text))
+
+
+__all__ = ["ID", "control_commands", "detect", "emit", "keep_alive", "needs_watcher", "parse",
+           "unit_name"]

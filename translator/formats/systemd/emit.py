@@ -1,0 +1,185 @@
+"""Write the supervision model as systemd service units.
+
+One ``NAME.service`` per supervised process. What a unit cannot hold (probes, alerts,
+file checks, groups) goes to the loss log; with ``companion=True`` the caller keeps it
+working in a companion monit check. Imports: model, loss, formats/systemd.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from translator.diagnostics import Severity
+from translator.formats.systemd import quoting
+from translator.formats.systemd.control import unit_name, wrapped_unit
+from translator.formats._options import EmitOptions
+from translator.loss import LossLog
+from translator.model import Action, Host, RestartWhen, Service
+
+FORMAT = "systemd"
+_RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
+
+
+
+def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
+    """Return ``{unit file name: text}`` for the processes of ``host``."""
+    units = {s.name: unit_name(s) for s in host.services if s.is_process}
+    files: dict[str, str] = {}
+    for service in host.services:
+        _report_monitoring(service, options, losses)
+        if not service.is_process:
+            continue
+        wrapped = wrapped_unit(service)
+        if wrapped is not None:
+            losses.unsupported(
+                service.origin, "start", service=service.name, code="SV703",
+                severity=Severity.INFO,
+                reason=f"the start program only starts {wrapped}.service, which systemd "
+                       "already has (an init script becomes a unit of the same name)",
+                action=_kept(options, "no unit written; restarts stay with monit"))
+            continue
+        files[f"{service.name}.service"] = _unit(service, units, options, losses)
+    return files
+
+
+def _kept(options: EmitOptions, what: str = "kept in companion monit check") -> str:
+    return what if options.companion else "dropped (--health-checks drop)"
+
+
+def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) -> None:
+    """Record everything a unit cannot hold about watching ``service``."""
+    if not service.is_process:
+        losses.unsupported(
+            service.origin, "kind", service=service.name, code="SV705",
+            reason=f"systemd has no {service.kind.value} check", action=_kept(options))
+        return
+    for check in service.health_checks:
+        losses.unsupported(
+            check.origin, "health_checks", service=service.name, code="SV701",
+            reason=f"systemd cannot check {check.probe.describe()}", action=_kept(options))
+    for alert in service.alerts:
+        losses.unsupported(
+            alert.origin, "alerts", service=service.name, code="SV706",
+            reason=f"systemd cannot send alerts to {alert.recipient}", action=_kept(options))
+    for extra in service.extras:
+        losses.unsupported(
+            extra.origin, "extras", service=service.name, code="SV710",
+            reason=f"systemd has no equivalent of {extra.format} {extra.value!r}",
+            action=_kept(options) if extra.format == "monit" else "left out")
+
+
+def _unit(service: Service, units: dict[str, str], options: EmitOptions,
+          losses: LossLog) -> str:
+    lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
+    if service.groups:
+        lines.append(f"# groups: {' '.join(service.groups)}")
+        losses.unsupported(
+            service.origin, "groups", service=service.name, code="SV709",
+            severity=Severity.INFO, reason="systemd has no service groups",
+            action="kept as a comment")
+    lines += ["[Unit]", *_unit_section(service, units, losses), ""]
+    lines += ["[Service]", *_service_section(service, losses)]
+    if service.enabled_at_boot:
+        lines += ["", "[Install]", "WantedBy=multi-user.target"]
+    return "\n".join(lines) + "\n"
+
+
+def _unit_section(service: Service, units: dict[str, str], losses: LossLog) -> Iterator[str]:
+    if service.description:
+        yield f"Description={service.description}"
+    limit = service.start_limit
+    if limit is not None:
+        yield f"StartLimitIntervalSec={limit.interval:g}"
+        yield f"StartLimitBurst={limit.burst}"
+        if limit.action not in (Action.GIVE_UP, Action.UNMONITOR, Action.STOP):
+            losses.unsupported(
+                limit.origin, "start_limit", service=service.name, code="SV701",
+                reason=f"systemd can only give up at the start limit, not {limit.action.value}",
+                action="gives up (unit enters failed state)")
+    needed = []
+    for dependency in service.dependencies:
+        if dependency.name in units:
+            needed.append(units[dependency.name])
+        else:
+            losses.unsupported(
+                dependency.origin, "dependencies", service=service.name, code="SV708",
+                reason=f"{dependency.name} is not a process systemd runs",
+                action="kept in companion monit check")
+    if needed:
+        yield f"Requires={' '.join(needed)}"
+        yield f"After={' '.join(needed)}"
+
+
+def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
+    if service.daemonizes:
+        yield "Type=forking"
+    elif service.daemonizes is False:
+        yield "Type=simple"
+    if service.pidfile:
+        yield f"PIDFile={service.pidfile}"
+    elif service.match_pattern:
+        losses.unsupported(
+            service.origin, "match_pattern", service=service.name, code="SV712",
+            severity=Severity.INFO,
+            reason="systemd tracks the main process itself, not by a pattern",
+            action="pattern dropped; systemd guesses the main PID of the forked daemon")
+    yield from _identity(service, losses)
+    if service.working_directory:
+        yield f"WorkingDirectory={service.working_directory}"
+    yield from _commands(service, losses)
+    if service.restart.when in _RESTART_VALUES:
+        yield f"Restart={_RESTART_VALUES[service.restart.when]}"
+    if service.restart.delay is not None:
+        yield f"RestartSec={service.restart.delay:g}"
+
+
+def _identity(service: Service, losses: LossLog) -> Iterator[str]:
+    start = service.start
+    user = service.user or (start.user if start else None)
+    group = service.group or (start.group if start else None)
+    if user:
+        yield f"User={user}"
+    if group:
+        yield f"Group={group}"
+    for slot in ("stop", "restart_command"):
+        command = getattr(service, slot)
+        if command and (command.user or command.group) and (command.user, command.group) != (
+            user, group
+        ):
+            losses.unsupported(
+                command.origin, slot, service=service.name, code="SV704",
+                reason="systemd runs every command of a unit as the same user",
+                action=f"runs as {user or 'root'}")
+
+
+def _commands(service: Service, losses: LossLog) -> Iterator[str]:
+    if service.start:
+        yield f"ExecStart={quoting.join(service.start.argv)}"
+        if service.start.timeout is not None:
+            yield f"TimeoutStartSec={service.start.timeout:g}"
+    if service.stop:
+        yield f"ExecStop={quoting.join(service.stop.argv)}"
+        if service.stop.timeout is not None:
+            yield f"TimeoutStopSec={service.stop.timeout:g}"
+    if service.reload:
+        yield f"ExecReload={quoting.join(service.reload.argv)}"
+    if service.restart_command:
+        losses.unsupported(
+            service.restart_command.origin, "restart_command", service=service.name,
+            code="SV704", severity=Severity.INFO,
+            reason="systemd restarts with ExecStop then ExecStart, not a restart command",
+            action="restart program dropped")
+    if service.stop_signal:
+        yield f"KillSignal={service.stop_signal}"
+
+
+def needs_watcher(service: Service, host: Host) -> bool:
+    """Whether part of ``service`` only works if a watcher (monit) keeps checking it."""
+    if not service.is_process or wrapped_unit(service) is not None:
+        return True
+    if service.health_checks or service.alerts:
+        return True
+    if any(extra.format == "monit" for extra in service.extras):
+        return True
+    watched = {s.name for s in host.services if not s.is_process}
+    return any(dependency.name in watched for dependency in service.dependencies)

@@ -1,0 +1,264 @@
+"""Read systemd service units into the supervision model.
+
+This covers the keys svconv itself writes and their common neighbours; drop-ins,
+specifiers and templates come with issue #5. Every other key is kept as an extra.
+Imports: model, diagnostics, errors, formats/_grammar, formats/systemd.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from lark import Token, Transformer, UnexpectedInput, v_args
+from lark.tree import Meta
+
+from translator.diagnostics import IncludeLoader, ParseResult
+from translator.errors import ParseError
+from translator.formats import _grammar
+from translator.formats.systemd import quoting
+from translator.model import (
+    Command,
+    Dependency,
+    Extra,
+    Host,
+    Origin,
+    RestartPolicy,
+    RestartWhen,
+    Service,
+    Source,
+    Span,
+    StartLimit,
+)
+
+FORMAT = "systemd"
+_RESTART = {"always": RestartWhen.ALWAYS, "on-failure": RestartWhen.ON_FAILURE,
+            "no": RestartWhen.NEVER}
+_TIME_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60,
+               "min": 60, "minute": 60, "minutes": 60, "h": 3600, "hr": 3600, "hour": 3600,
+               "hours": 3600, "d": 86400, "day": 86400, "days": 86400}
+_TIME_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    section: str
+    key: str
+    value: str
+    span: Span
+
+
+@v_args(meta=True)
+class _Entries(Transformer[Token, list[_Entry]]):
+    def __init__(self, source: Source) -> None:
+        super().__init__()
+        self._path = source.path
+
+    def start(self, meta: Meta, items: list[Any]) -> list[_Entry]:
+        entries: list[_Entry] = []
+        section = ""
+        for item in items:
+            if isinstance(item, str):
+                section = item
+            else:
+                key, value, span = item
+                if not section:
+                    raise ParseError(f"{key}= before any [Section]", span, code="SV101")
+                entries.append(_Entry(section, key, value, span))
+        return entries
+
+    def header(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])[1:-1]
+
+    def entry(self, meta: Meta, children: list[Token]) -> tuple[str, str, Span]:
+        key = children[0]
+        raw = str(children[1]) if len(children) > 1 else ""
+        span = Span(path=self._path, line=key.line or 1, column=key.column or 1,
+                    end_line=meta.end_line or 1, end_column=meta.end_column or 1)
+        return str(key), _join_continuations(raw), span
+
+
+def _join_continuations(raw: str) -> str:
+    """Glue ``\\``-continued lines into one value, skipping comment lines between."""
+    lines = raw.split("\n")
+    kept = [lines[0]] + [line for line in lines[1:] if not line.lstrip().startswith(("#", ";"))]
+    return " ".join(line.removesuffix("\\").strip() for line in kept).strip()
+
+
+@dataclass(slots=True)
+class _Draft:
+    fields: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, Span] = field(default_factory=dict)
+    extras: list[Extra] = field(default_factory=list)
+    dependencies: list[Dependency] = field(default_factory=list)
+    limit: dict[str, Any] = field(default_factory=dict)
+
+
+def parse(source: Source, *, load_include: IncludeLoader | None = None) -> ParseResult:
+    """Parse one ``.service`` unit into a host holding that one service.
+
+    ``load_include`` will find drop-ins (issue #5); it is not used yet.
+    """
+    try:
+        tree = _grammar.load("systemd").parse(source.text.rstrip("\n") + "\n")
+    except UnexpectedInput as error:
+        span = Span(path=source.path, line=error.line or 1, column=error.column or 1)
+        raise ParseError("expected [Section] or Key=Value", span, code="SV101") from None
+    entries = _Entries(source).transform(tree)
+    name = PurePosixPath(source.path).name.removesuffix(".service")
+    draft = _Draft()
+    for entry in entries:
+        _apply(draft, entry)
+    service = _finish(name, draft, source)
+    return ParseResult(host=Host(services=(service,), origin=Origin(span=service.origin.span)))
+
+
+def _apply(draft: _Draft, entry: _Entry) -> None:
+    handler = _HANDLERS.get((entry.section, entry.key))
+    if handler is None:
+        draft.extras.append(Extra(format=FORMAT, key=f"{entry.section}.{entry.key}",
+                                  value=entry.value, origin=Origin(span=entry.span)))
+        return
+    handler(draft, entry)
+
+
+def _set(name: str, convert: Any = str) -> Any:
+    def handler(draft: _Draft, entry: _Entry) -> None:
+        draft.fields[name] = convert(entry.value, entry.span)
+        draft.spans[name] = entry.span
+
+    return handler
+
+
+def _text(value: str, span: Span) -> str:
+    return value
+
+
+def _seconds(value: str, span: Span) -> float:
+    """Parse a systemd time span ("90", "1min 30s", "5s")."""
+    parts = _TIME_PART.findall(value.strip())
+    if not parts or "".join(value.split()) != "".join(n + u for n, u in parts):
+        raise ParseError(f"invalid time span {value!r}", span, code="SV101")
+    try:
+        return sum(float(number) * _TIME_UNITS[unit or "s"] for number, unit in parts)
+    except KeyError as error:
+        raise ParseError(f"unknown time unit {error.args[0]!r}", span, code="SV101") from None
+
+
+def _command(value: str, span: Span) -> Command:
+    argv, _prefixes = quoting.split(value, span)
+    return Command(argv=argv, origin=Origin(span=span))
+
+
+def _type(draft: _Draft, entry: _Entry) -> None:
+    draft.fields["daemonizes"] = entry.value == "forking"
+    draft.spans["daemonizes"] = entry.span
+    if entry.value not in ("forking", "simple"):
+        draft.extras.append(Extra(format=FORMAT, key="Service.Type", value=entry.value,
+                                  origin=Origin(span=entry.span)))
+
+
+def _restart(draft: _Draft, entry: _Entry) -> None:
+    when = _RESTART.get(entry.value)
+    if when is None:
+        draft.extras.append(Extra(format=FORMAT, key="Service.Restart", value=entry.value,
+                                  origin=Origin(span=entry.span)))
+        when = RestartWhen.ON_FAILURE
+    draft.fields["restart_when"] = when
+    draft.spans["restart"] = entry.span
+
+
+def _restart_delay(draft: _Draft, entry: _Entry) -> None:
+    draft.fields["restart_delay"] = _seconds(entry.value, entry.span)
+
+
+def _requires(draft: _Draft, entry: _Entry) -> None:
+    for unit in entry.value.split():
+        name = unit.removesuffix(".service")
+        if all(d.name != name for d in draft.dependencies):
+            draft.dependencies.append(Dependency(name=name, origin=Origin(span=entry.span)))
+
+
+def _after(draft: _Draft, entry: _Entry) -> None:
+    required = {d.name for d in draft.dependencies}
+    rest = [u for u in entry.value.split() if u.removesuffix(".service") not in required]
+    if rest:
+        draft.extras.append(Extra(format=FORMAT, key="Unit.After", value=" ".join(rest),
+                                  origin=Origin(span=entry.span)))
+
+
+def _limit(name: str, convert: Any) -> Any:
+    def handler(draft: _Draft, entry: _Entry) -> None:
+        draft.limit[name] = convert(entry.value, entry.span)
+        draft.limit["span"] = entry.span
+
+    return handler
+
+
+def _wanted_by(draft: _Draft, entry: _Entry) -> None:
+    draft.fields["enabled_at_boot"] = True
+    if entry.value != "multi-user.target":
+        draft.extras.append(Extra(format=FORMAT, key="Install.WantedBy", value=entry.value,
+                                  origin=Origin(span=entry.span)))
+
+
+def _timeout(slot: str) -> Any:
+    def handler(draft: _Draft, entry: _Entry) -> None:
+        draft.fields[f"{slot}_timeout"] = _seconds(entry.value, entry.span)
+
+    return handler
+
+
+_HANDLERS: dict[tuple[str, str], Any] = {
+    ("Unit", "Description"): _set("description", _text),
+    ("Unit", "Requires"): _requires,
+    ("Unit", "After"): _after,
+    ("Unit", "StartLimitIntervalSec"): _limit("interval", _seconds),
+    ("Unit", "StartLimitBurst"): _limit("burst", lambda v, s: int(v)),
+    ("Service", "Type"): _type,
+    ("Service", "PIDFile"): _set("pidfile", _text),
+    ("Service", "User"): _set("user", _text),
+    ("Service", "Group"): _set("group", _text),
+    ("Service", "WorkingDirectory"): _set("working_directory", _text),
+    ("Service", "UMask"): _set("umask", _text),
+    ("Service", "ExecStart"): _set("start", _command),
+    ("Service", "ExecStop"): _set("stop", _command),
+    ("Service", "ExecReload"): _set("reload", _command),
+    ("Service", "TimeoutStartSec"): _timeout("start"),
+    ("Service", "TimeoutStopSec"): _timeout("stop"),
+    ("Service", "Restart"): _restart,
+    ("Service", "RestartSec"): _restart_delay,
+    ("Service", "KillSignal"): _set("stop_signal", _text),
+    ("Install", "WantedBy"): _wanted_by,
+}
+
+
+def _finish(name: str, draft: _Draft, source: Source) -> Service:
+    fields = dict(draft.fields)
+    for slot in ("start", "stop"):
+        timeout = fields.pop(f"{slot}_timeout", None)
+        if timeout is not None and slot in fields:
+            fields[slot] = Command(argv=fields[slot].argv, timeout=timeout,
+                                   origin=fields[slot].origin)
+    restart_span = draft.spans.pop("restart", None)
+    fields["restart"] = RestartPolicy(
+        when=fields.pop("restart_when", RestartWhen.NEVER),
+        delay=fields.pop("restart_delay", None),
+        origin=Origin(span=restart_span),
+    )
+    if "burst" in draft.limit:
+        fields["start_limit"] = StartLimit(
+            burst=draft.limit["burst"], interval=draft.limit.get("interval", 10.0),
+            origin=Origin(span=draft.limit["span"]))
+    fields.setdefault("enabled_at_boot", False)
+    span = Span(path=source.path, line=1, column=1)
+    return Service(
+        name=name,
+        dependencies=tuple(draft.dependencies),
+        extras=tuple(draft.extras),
+        managed_by=FORMAT,
+        origin=Origin(span=span, fields=tuple(sorted(draft.spans.items()))),
+        **fields,
+    )

@@ -1,0 +1,86 @@
+"""The loss report: what a target cannot express and what was done instead.
+
+Emitters record every such field through :meth:`LossLog.unsupported`; nothing else
+may drop a field. Imports: model, diagnostics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from translator.diagnostics import Diagnostic, Severity
+from translator.model import Origin, Span
+
+
+class LossLevel(str, Enum):
+    """What a run does with losses: keep silently, print them, or fail (exit 1)."""
+
+    IGNORE = "ignore"
+    WARN = "warn"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Loss:
+    """One field of one service that the target could not hold."""
+
+    code: str
+    service: str
+    field: str
+    reason: str
+    action: str
+    span: Span
+    severity: Severity = Severity.WARNING
+
+    def as_diagnostic(self) -> Diagnostic:
+        """Render as a diagnostic: ``reason; action``."""
+        return Diagnostic(
+            code=self.code,
+            message=f"{self.reason}; {self.action}",
+            span=self.span,
+            severity=self.severity,
+        )
+
+
+@dataclass(slots=True)
+class LossLog:
+    """Collects losses during one emit; ``fallback`` locates nodes without a span."""
+
+    fallback: Span = field(default_factory=lambda: Span(path="<model>", line=1, column=1))
+    losses: list[Loss] = field(default_factory=list)
+
+    def unsupported(  # noqa: PLR0913 - every argument is part of the report line
+        self,
+        origin: Origin,
+        field_name: str,
+        *,
+        service: str,
+        reason: str,
+        action: str,
+        code: str = "SV701",
+        severity: Severity = Severity.WARNING,
+    ) -> None:
+        """Record that ``field_name`` of ``service`` could not be expressed."""
+        span = origin.of(field_name) or origin.span or self.fallback
+        self.losses.append(
+            Loss(
+                code=code,
+                service=service,
+                field=field_name,
+                reason=reason,
+                action=action,
+                span=span,
+                severity=severity,
+            )
+        )
+
+    def codes(self) -> list[str]:
+        """Return the loss codes in report order."""
+        return [loss.code for loss in self.ordered()]
+
+    def ordered(self) -> list[Loss]:
+        """Return the losses sorted by position, then code, without duplicates."""
+        unique = {(lo.span.path, lo.span.line, lo.span.column, lo.code, lo.reason): lo
+                  for lo in self.losses}
+        return [unique[key] for key in sorted(unique)]

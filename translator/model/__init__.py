@@ -1,0 +1,50 @@
+"""The format-free supervision model: every parser builds it, every emitter reads it.
+
+Imports: the standard library only (model layer).
+"""
+
+from translator.model.extras import Extra
+from translator.model.host import Host
+from translator.model.service import (
+    Action,
+    Alert,
+    AttributeProbe,
+    Command,
+    Dependency,
+    ExistenceProbe,
+    HealthCheck,
+    NetworkProbe,
+    Output,
+    Probe,
+    ResourceProbe,
+    RestartPolicy,
+    RestartWhen,
+    Service,
+    ServiceKind,
+    StartLimit,
+)
+from translator.model.span import Origin, Source, Span
+
+__all__ = [
+    "Action",
+    "Alert",
+    "AttributeProbe",
+    "Command",
+    "Dependency",
+    "ExistenceProbe",
+    "Extra",
+    "HealthCheck",
+    "Host",
+    "NetworkProbe",
+    "Origin",
+    "Output",
+    "Probe",
+    "ResourceProbe",
+    "RestartPolicy",
+    "RestartWhen",
+    "Service",
+    "ServiceKind",
+    "Source",
+    "Span",
+    "StartLimit",
+]

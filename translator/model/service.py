@@ -1,0 +1,242 @@
+"""A supervised service and its parts, in supervision terms rather than any format's.
+
+Imports: the standard library only (model layer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from translator.model.extras import Extra
+from translator.model.span import Origin, origin_field
+
+
+class ServiceKind(str, Enum):
+    """What is being supervised: a process, or something only watched."""
+
+    PROCESS = "process"
+    FILE = "file"
+    DIRECTORY = "directory"
+    FILESYSTEM = "filesystem"
+    FIFO = "fifo"
+    HOST = "host"
+    SYSTEM = "system"
+    PROGRAM = "program"
+    NETWORK = "network"
+
+
+class RestartWhen(str, Enum):
+    """When the supervisor starts a process again after it went away."""
+
+    NEVER = "never"
+    ALWAYS = "always"
+    ON_FAILURE = "on-failure"
+
+
+class Action(str, Enum):
+    """What a supervisor does when a test fails or a limit is reached."""
+
+    ALERT = "alert"
+    RESTART = "restart"
+    START = "start"
+    STOP = "stop"
+    UNMONITOR = "unmonitor"
+    EXEC = "exec"
+    GIVE_UP = "give-up"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """A program to run, as an argv list, with the identity and time it runs with."""
+
+    argv: tuple[str, ...]
+    user: str | None = None
+    group: str | None = None
+    timeout: float | None = None
+    origin: Origin = origin_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestartPolicy:
+    """When and how soon a dead process is started again."""
+
+    when: RestartWhen = RestartWhen.NEVER
+    delay: float | None = None
+    origin: Origin = origin_field()
+
+    @property
+    def is_automatic(self) -> bool:
+        """Whether the supervisor restarts the process without being asked."""
+        return self.when is not RestartWhen.NEVER
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StartLimit:
+    """At most ``burst`` starts within ``interval`` seconds, then ``action``."""
+
+    burst: int
+    interval: float
+    action: Action = Action.GIVE_UP
+    origin: Origin = origin_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NetworkProbe:
+    """Connect to a TCP/UDP port, a unix socket or ping a host, optionally speaking a protocol."""
+
+    host: str | None = None
+    port: int | None = None
+    socket_path: str | None = None
+    transport: str = "tcp"
+    protocol: str | None = None
+    request: str | None = None
+    expect_status: int | None = None
+    timeout: float | None = None
+    details: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        """Say in a few words what is probed."""
+        where = f"unix socket {self.socket_path}" if self.socket_path else f"port {self.port}"
+        if self.transport == "icmp":
+            where = f"ping {self.host or 'host'}"
+        return f"{where} ({self.protocol})" if self.protocol else where
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceProbe:
+    """Compare a measured quantity (cpu, memory, children, space, …) with a limit."""
+
+    metric: str
+    operator: str
+    limit: float
+    unit: str = ""
+
+    def describe(self) -> str:
+        """Say in a few words what is compared."""
+        return f"{self.metric} {self.operator} {self.limit:g}{self.unit}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttributeProbe:
+    """Check an attribute (permission, uid, checksum, pid, content, status, …).
+
+    ``expected`` is the wanted value; ``changed`` means the test fires on any change
+    of the attribute; ``negated`` inverts a content match.
+    """
+
+    attribute: str
+    expected: str | None = None
+    operator: str | None = None
+    changed: bool = False
+    negated: bool = False
+
+    def describe(self) -> str:
+        """Say in a few words what is checked."""
+        if self.changed:
+            return f"{self.attribute} changes"
+        value = f" {self.operator or ''} {self.expected}" if self.expected is not None else ""
+        return f"{self.attribute}{value}".replace("  ", " ")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExistenceProbe:
+    """The watched thing exists (or, with ``expect_exists=False``, does not)."""
+
+    expect_exists: bool = True
+
+    def describe(self) -> str:
+        """Say in a few words what is checked."""
+        return "existence" if self.expect_exists else "absence"
+
+
+Probe = NetworkProbe | ResourceProbe | AttributeProbe | ExistenceProbe
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HealthCheck:
+    """A test run every probe round, and what to do when it fails.
+
+    It fires after ``failures`` failed rounds within ``window`` rounds (1 of 1 by default).
+    """
+
+    probe: Probe
+    failures: int = 1
+    window: int = 1
+    action: Action = Action.ALERT
+    action_argv: tuple[str, ...] = ()
+    recovery: Action | None = None
+    recovery_argv: tuple[str, ...] = ()
+    origin: Origin = origin_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dependency:
+    """Another service this one needs running first."""
+
+    name: str
+    origin: Origin = origin_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alert:
+    """Where notices about this service go, and for which events (all when empty)."""
+
+    recipient: str
+    events: tuple[str, ...] = ()
+    is_exclusion: bool = False
+    origin: Origin = origin_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Output:
+    """Where a stream goes: ``journal``, ``null``, ``inherit`` or a ``file`` at ``path``."""
+
+    kind: str
+    path: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Service:
+    """One supervised thing and everything its supervisor knows about it.
+
+    ``daemonizes`` says whether the start command returns and leaves the daemon
+    running in the background (None: unknown).
+    """
+
+    name: str
+    kind: ServiceKind = ServiceKind.PROCESS
+    target: str | None = None
+    description: str | None = None
+    start: Command | None = None
+    stop: Command | None = None
+    restart_command: Command | None = None
+    reload: Command | None = None
+    working_directory: str | None = None
+    user: str | None = None
+    group: str | None = None
+    umask: str | None = None
+    environment: tuple[tuple[str, str], ...] = ()
+    environment_files: tuple[str, ...] = ()
+    stdout: Output | None = None
+    stderr: Output | None = None
+    pidfile: str | None = None
+    daemonizes: bool | None = None
+    match_pattern: str | None = None
+    stop_signal: str | None = None
+    restart: RestartPolicy = RestartPolicy()
+    start_limit: StartLimit | None = None
+    health_checks: tuple[HealthCheck, ...] = ()
+    dependencies: tuple[Dependency, ...] = ()
+    groups: tuple[str, ...] = ()
+    enabled_at_boot: bool = True
+    instances: int = 1
+    alerts: tuple[Alert, ...] = ()
+    extras: tuple[Extra, ...] = ()
+    managed_by: str = ""
+    origin: Origin = origin_field()
+
+    @property
+    def is_process(self) -> bool:
+        """Whether the supervisor runs a process for it (rather than only watching)."""
+        return self.kind is ServiceKind.PROCESS

@@ -1,0 +1,1 @@
+"""Renderers for what svconv reports. Imports: diagnostics, loss."""
