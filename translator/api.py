@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from translator import io
-from translator.diagnostics import Diagnostic, ParseResult
+from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult
 from translator.errors import ParseError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
 from translator.formats._options import EmitOptions
@@ -40,15 +40,17 @@ def parse(
     sources: Sequence[Source],
     *,
     source_format: str | None = None,
-    follow_includes: bool = True,
+    load_include: IncludeLoader | None = io.resolve_include,
 ) -> ParseResult:
-    """Parse ``sources`` (one format, detected when not given) into one host."""
+    """Parse ``sources`` (one format, detected when not given) into one host.
+
+    ``load_include`` reads what include statements name (None: leave them unread).
+    """
     services: list[Service] = []
     diagnostics: list[Diagnostic] = []
     hosts: list[Host] = []
-    for source in sources:
-        fmt = source_format or _detect(source)
-        result = _parse_one(source, fmt, follow_includes=follow_includes)
+    for fmt, group in _by_format(sources, source_format):
+        result = _parse_group(fmt, group, load_include)
         hosts.append(result.host)
         diagnostics.extend(result.diagnostics)
         for service in result.host.services:
@@ -63,11 +65,11 @@ def convert(
     target_format: str,
     source_format: str | None = None,
     companion: bool = True,
-    follow_includes: bool = True,
+    load_include: IncludeLoader | None = io.resolve_include,
 ) -> Translation:
     """Translate ``sources`` into ``target_format``; every loss is in the result."""
     target = _format(target_format, needs="emit")
-    parsed = parse(sources, source_format=source_format, follow_includes=follow_includes)
+    parsed = parse(sources, source_format=source_format, load_include=load_include)
     host = parsed.host
     losses = LossLog(fallback=host.origin.span or Span(path="<input>", line=1, column=1))
     names = ", ".join(source.path for source in sources)
@@ -104,6 +106,10 @@ def _companion(service: Service, names: set[str], target: object) -> Service:
     if not service.is_process:
         return replace(service, dependencies=dependencies)
     start, stop = target.control_commands(service)  # type: ignore[attr-defined]
+    if service.start is not None:
+        start = replace(start, timeout=service.start.timeout)
+    if service.stop is not None:
+        stop = replace(stop, timeout=service.stop.timeout)
     pattern = service.match_pattern
     if pattern is None and service.pidfile is None and service.start is not None:
         pattern = FORMATS[WATCHER].module.pattern_for(service.start.argv)
@@ -119,11 +125,29 @@ def _companion(service: Service, names: set[str], target: object) -> Service:
     )
 
 
-def _parse_one(source: Source, fmt: str, *, follow_includes: bool) -> ParseResult:
+def _by_format(sources: Sequence[Source], fmt: str | None) -> list[tuple[str, list[Source]]]:
+    """Group consecutive sources by format, keeping their order."""
+    groups: list[tuple[str, list[Source]]] = []
+    for source in sources:
+        source_fmt = fmt or _detect(source)
+        if groups and groups[-1][0] == source_fmt:
+            groups[-1][1].append(source)
+        else:
+            groups.append((source_fmt, [source]))
+    return groups
+
+
+def _parse_group(fmt: str, sources: list[Source], load_include: IncludeLoader | None
+                 ) -> ParseResult:
+    """Parse files of one format: together where the format reads them as one (monit)."""
     module = _format(fmt, needs="parse").module
-    loader = io.resolve_include if follow_includes else None
-    parsed: ParseResult = module.parse(source, load_include=loader)
-    return parsed
+    if hasattr(module, "parse_many"):
+        together: ParseResult = module.parse_many(sources, load_include=load_include)
+        return together
+    results = [module.parse(source, load_include=load_include) for source in sources]
+    return ParseResult(
+        host=_merge([r.host for r in results], [s for r in results for s in r.host.services]),
+        diagnostics=tuple(d for r in results for d in r.diagnostics))
 
 
 def _detect(source: Source) -> str:

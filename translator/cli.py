@@ -79,7 +79,7 @@ def _run_conversion(  # noqa: PLR0913 - one parameter per command-line option
         translation = api.convert(
             api.read_sources(paths), source_format=source_format,
             target_format=target_format, companion=health_checks == "keep",
-            follow_includes=not no_includes)
+            load_include=None if no_includes else io.resolve_include)
         if output is not None:
             io.write_files(output, translation.files, force=force)
     except SvconvError as error:

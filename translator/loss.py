@@ -60,9 +60,13 @@ class LossLog:
         action: str,
         code: str = "SV701",
         severity: Severity = Severity.WARNING,
+        located_at: str | None = None,
     ) -> None:
-        """Record that ``field_name`` of ``service`` could not be expressed."""
-        span = origin.of(field_name) or origin.span or self.fallback
+        """Record that ``field_name`` of ``service`` could not be expressed.
+
+        The report points at ``located_at``'s span when given, else at the field's.
+        """
+        span = origin.of(located_at or field_name) or origin.span or self.fallback
         self.losses.append(
             Loss(
                 code=code,

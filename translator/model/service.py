@@ -114,7 +114,8 @@ class ResourceProbe:
 
     def describe(self) -> str:
         """Say in a few words what is compared."""
-        return f"{self.metric} {self.operator} {self.limit:g}{self.unit}"
+        unit = self.unit if self.unit in ("", "%") else f" {self.unit}"
+        return f"{self.metric} {self.operator} {self.limit:g}{unit}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,7 +6,7 @@ Imports: model, diagnostics, errors, loss, formats/_grammar, formats/_options.
 import re
 
 from translator.formats.monit.emit import emit, pattern_for
-from translator.formats.monit.parse import parse
+from translator.formats.monit.parse import parse, parse_many
 
 ID = "monit"
 _CHECK = re.compile(r"^\s*(check\s+\w+|set\s+daemon)\b", re.IGNORECASE | re.MULTILINE)
@@ -17,4 +17,4 @@ def detect(path: str, text: str) -> bool:
     return path.endswith("monitrc") or bool(_CHECK.search(text))
 
 
-__all__ = ["ID", "detect", "emit", "parse", "pattern_for"]
+__all__ = ["ID", "detect", "emit", "parse", "parse_many", "pattern_for"]

@@ -182,7 +182,7 @@ def _test(check: HealthCheck) -> str:
     if isinstance(probe, NetworkProbe):
         return _network_test(probe)
     if isinstance(probe, ResourceProbe):
-        unit = probe.unit if probe.unit in ("", "%") else f" {probe.unit}"
+        unit = probe.unit if probe.unit in ("", "%") else f" {_unit_word(probe.unit)}"
         return f"{probe.metric} {probe.operator} {probe.limit:g}{unit}"
     if isinstance(probe, ExistenceProbe):
         return "exist" if probe.expect_exists else "not exist"
@@ -211,6 +211,11 @@ def _network_test(probe: NetworkProbe) -> str:
     if probe.timeout is not None:
         parts.append(f"with timeout {probe.timeout:g} seconds")
     return " ".join(parts)
+
+
+def _unit_word(unit: str) -> str:
+    """Byte units read best in capitals (MB); time units stay words (minutes)."""
+    return unit.upper() if unit in ("b", "kb", "mb", "gb") else unit
 
 
 def _attribute_test(probe: AttributeProbe) -> str:

@@ -123,6 +123,7 @@ class _HostDraft:
     start_delay: float | None = None
     alerts: list[Alert] = field(default_factory=list)
     extras: list[Extra] = field(default_factory=list)
+    spans: dict[str, Span] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +188,14 @@ class _Statements(Transformer[Token, list[_Statement]]):
     def set_daemon(self, meta: Meta, children: list[Token]) -> _Setting:
         numbers = _tokens(children, "NUMBER")
 
+        span = self._span(meta)
+
         def apply(host: _HostDraft) -> None:
             host.probe_interval = _number(numbers[0])
             host.start_delay = _number(numbers[1]) if len(numbers) > 1 else None
+            host.spans.update(probe_interval=span, start_delay=span)
 
-        return _Setting(apply=apply, span=self._span(meta))
+        return _Setting(apply=apply, span=span)
 
     def set_alert(self, meta: Meta, children: list[Any]) -> _Setting:
         option: _Option = children[-1]
@@ -531,9 +535,24 @@ def parse(
     ``templates/rootbin``): its options then attach to a placeholder check and are
     returned as that check's extras. Raises ParseError on input monit rejects.
     """
+    return parse_many([source], load_include=load_include, fragment=fragment)
+
+
+def parse_many(
+    sources: list[Source],
+    *,
+    load_include: IncludeLoader | None = None,
+    fragment: bool = False,
+) -> ParseResult:
+    """Parse several files as one control file, as if the first included the others.
+
+    That is how monit reads a monitrc and its conf.d: one ``set daemon`` gives the
+    cycle length for every check, and a check may depend on one in another file.
+    """
     diagnostics: list[Diagnostic] = []
-    statements = list(_statements(source, load_include, diagnostics, depth=0))
-    host = _build_host(statements, source, diagnostics, fragment=fragment)
+    statements = [statement for source in sources
+                  for statement in _statements(source, load_include, diagnostics, depth=0)]
+    host = _build_host(statements, sources[0], diagnostics, fragment=fragment)
     return ParseResult(host=host, diagnostics=tuple(diagnostics))
 
 
@@ -550,12 +569,14 @@ def _statements(
             continue
         if load_include is None:
             diagnostics.append(_include_note(statement, "include not followed"))
+            yield statement
             continue
         if depth >= MAX_INCLUDE_DEPTH:
             raise ParseError("includes nested too deep (a cycle?)", statement.span, code="SV101")
         included = load_include(statement.pattern, statement.span)
         if not included:
             diagnostics.append(_include_note(statement, "include matches no file"))
+            yield statement
         for child in included:
             yield from _statements(child, load_include, diagnostics, depth + 1)
 
@@ -617,6 +638,8 @@ def _build_host(
     for statement in statements:
         if isinstance(statement, _Setting):
             statement.apply(host)
+        elif isinstance(statement, _Include):
+            _keep_include(statement, drafts[-1] if drafts else None, host)
         elif isinstance(statement, _Check):
             drafts.append(_open_draft(statement, drafts))
         elif isinstance(statement, _Option):
@@ -641,8 +664,19 @@ def _build_host(
         start_delay=host.start_delay,
         alerts=tuple(host.alerts),
         extras=tuple(host.extras),
-        origin=Origin(span=Span(path=source.path, line=1, column=1)),
+        origin=Origin(span=Span(path=source.path, line=1, column=1),
+                      fields=tuple(sorted(host.spans.items()))),
     )
+
+
+def _keep_include(statement: _Include, draft: _Draft | None, host: _HostDraft) -> None:
+    """Keep an include that was not read, so a monit file written later still has it."""
+    extra = Extra(format=FORMAT, key="include", value=f'include "{statement.pattern}"',
+                  origin=Origin(span=statement.span))
+    if draft is None:
+        host.extras.append(extra)
+    else:
+        draft.fields.setdefault("extras", []).append(extra)
 
 
 def _open_draft(check: _Check, drafts: list[_Draft]) -> _Draft:

@@ -25,6 +25,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     """Return ``{unit file name: text}`` for the processes of ``host``."""
     units = {s.name: unit_name(s) for s in host.services if s.is_process}
     files: dict[str, str] = {}
+    _report_host(host, losses)
     for service in host.services:
         _report_monitoring(service, options, losses)
         if not service.is_process:
@@ -32,8 +33,8 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
         wrapped = wrapped_unit(service)
         if wrapped is not None:
             losses.unsupported(
-                service.origin, "start", service=service.name, code="SV703",
-                severity=Severity.INFO,
+                service.origin, "service", service=service.name, code="SV703",
+                severity=Severity.INFO, located_at="start",
                 reason=f"the start program only starts {wrapped}.service, which systemd "
                        "already has (an init script becomes a unit of the same name)",
                 action=_kept(options, "no unit written; restarts stay with monit"))
@@ -46,11 +47,28 @@ def _kept(options: EmitOptions, what: str = "kept in companion monit check") -> 
     return what if options.companion else "dropped (--health-checks drop)"
 
 
+def _report_host(host: Host, losses: LossLog) -> None:
+    """Record supervisor-wide settings of the source that no unit carries."""
+    where = "left to the source supervisor's own configuration"
+    if host.start_delay:
+        losses.unsupported(host.origin, "start_delay", service="", code="SV713",
+                           severity=Severity.INFO, action=where,
+                           reason=f"systemd has no start delay of {host.start_delay:g}s")
+    for alert in host.alerts:
+        losses.unsupported(alert.origin, "alerts", service="", code="SV706",
+                           severity=Severity.INFO, action=where,
+                           reason=f"systemd cannot send alerts to {alert.recipient}")
+    for extra in host.extras:
+        losses.unsupported(extra.origin, "extras", service="", code="SV713",
+                           severity=Severity.INFO, action=where,
+                           reason=f"systemd has no equivalent of {extra.format} {extra.key!r}")
+
+
 def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) -> None:
     """Record everything a unit cannot hold about watching ``service``."""
     if not service.is_process:
         losses.unsupported(
-            service.origin, "kind", service=service.name, code="SV705",
+            service.origin, "service", service=service.name, code="SV705",
             reason=f"systemd has no {service.kind.value} check", action=_kept(options))
         return
     for check in service.health_checks:
@@ -77,7 +95,9 @@ def _unit(service: Service, units: dict[str, str], options: EmitOptions,
             service.origin, "groups", service=service.name, code="SV709",
             severity=Severity.INFO, reason="systemd has no service groups",
             action="kept as a comment")
-    lines += ["[Unit]", *_unit_section(service, units, losses), ""]
+    unit_lines = list(_unit_section(service, units, losses))
+    if unit_lines:
+        lines += ["[Unit]", *unit_lines, ""]
     lines += ["[Service]", *_service_section(service, losses)]
     if service.enabled_at_boot:
         lines += ["", "[Install]", "WantedBy=multi-user.target"]
@@ -91,11 +111,13 @@ def _unit_section(service: Service, units: dict[str, str], losses: LossLog) -> I
     if limit is not None:
         yield f"StartLimitIntervalSec={limit.interval:g}"
         yield f"StartLimitBurst={limit.burst}"
-        if limit.action not in (Action.GIVE_UP, Action.UNMONITOR, Action.STOP):
+        if limit.action is not Action.GIVE_UP:
+            minor = limit.action in (Action.UNMONITOR, Action.STOP)
             losses.unsupported(
-                limit.origin, "start_limit", service=service.name, code="SV701",
-                reason=f"systemd can only give up at the start limit, not {limit.action.value}",
-                action="gives up (unit enters failed state)")
+                limit.origin, "start_limit.action", service=service.name, code="SV714",
+                severity=Severity.INFO if minor else Severity.WARNING,
+                reason=f"systemd cannot {limit.action.value} at the start limit",
+                action="it gives up instead: the unit enters the failed state")
     needed = []
     for dependency in service.dependencies:
         if dependency.name in units:

@@ -1,0 +1,158 @@
+"""Shared assertions: exact translations, exact losses, and round trips through the model."""
+
+from __future__ import annotations
+
+import dataclasses
+import glob
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from translator import api
+from translator.diagnostics import IncludeLoader
+from translator.loss import Loss
+from translator.model import Host, Service, Source, Span
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+OWN_FILES = {"systemd": ".service", "monit": ".monitrc"}
+"""The suffix of the files a target writes for services (companions and drop-ins aside)."""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One fixture directory read as ``read`` and written to every format in ``write``."""
+
+    id: str
+    read: str
+    write: tuple[str, ...]
+    input: str = "input.monitrc"
+    notes: str = field(default="", compare=False)
+
+    @property
+    def directory(self) -> Path:
+        return FIXTURES / self.read / self.id
+
+
+def chroot_loader(root: Path) -> IncludeLoader:
+    """Resolve includes as io.resolve_include does, but absolute paths under ``root``."""
+
+    def load(pattern: str, span: Span) -> list[Source]:
+        base = Path(span.path).parent
+        full = root / pattern.lstrip("/") if os.path.isabs(pattern) else base / pattern
+        found = sorted(p for p in glob.glob(str(full)) if Path(p).is_file())
+        return [Source(path=str(Path(p).relative_to(root.parent)), text=Path(p).read_text())
+                for p in found]
+
+    return load
+
+
+def read_expected(directory: Path) -> dict[str, str]:
+    """Every file under ``directory``, keyed by its path relative to it."""
+    return {str(p.relative_to(directory)): p.read_text() for p in sorted(directory.rglob("*"))
+            if p.is_file()}
+
+
+def loss_lines(losses: tuple[Loss, ...]) -> list[str]:
+    return [str(loss.as_diagnostic()) for loss in losses]
+
+
+def translate(case: Case, target: str) -> api.Translation:
+    source = Source(path=case.input, text=(case.directory / case.input).read_text())
+    return api.convert([source], target_format=target, source_format=case.read,
+                       load_include=chroot_loader(case.directory / "root"))
+
+
+def assert_translates(case: Case) -> None:
+    """Exact files and loss lines per target, then a round trip back through the model."""
+    problems: list[str] = []
+    for target in case.write:
+        expected_dir = case.directory / "expected" / target
+        translation = translate(case, target)
+        expected = read_expected(expected_dir)
+        if translation.files != expected:
+            problems.append(_file_diff(target, expected, translation.files))
+        expected_losses = (case.directory / "expected" / f"{target}.losses").read_text()
+        actual_losses = "".join(f"{line}\n" for line in loss_lines(translation.losses))
+        if actual_losses != expected_losses:
+            problems.append(f"{target} losses:\n--- expected\n{expected_losses}--- actual\n"
+                            f"{actual_losses}")
+        problems.extend(round_trip_problems(translation, target))
+    assert not problems, "\n\n".join(problems)
+
+
+def _file_diff(target: str, expected: dict[str, str], actual: dict[str, str]) -> str:
+    lines = [f"{target}: files differ"]
+    for name in sorted(set(expected) | set(actual)):
+        if expected.get(name) != actual.get(name):
+            lines.append(f"--- expected {name}\n{expected.get(name)}--- actual {name}\n"
+                         f"{actual.get(name)}")
+    return "\n".join(lines)
+
+
+def own_files(translation: api.Translation, target: str) -> dict[str, str]:
+    """The files of ``target`` itself: no companion checks, no drop-ins for other units."""
+    suffix = OWN_FILES[target]
+    return {name: text for name, text in translation.files.items()
+            if "/" not in name and (name.endswith(suffix) or name == "monitrc")}
+
+
+def round_trip_problems(translation: api.Translation, target: str) -> list[str]:
+    """Read the target's files back: the model must match bar declared losses, and a
+    second emit must give the same bytes."""
+    files = own_files(translation, target)
+    sources = [Source(path=name, text=text) for name, text in sorted(files.items())]
+    back = api.parse(sources, source_format=target, load_include=None).host if sources else Host()
+    problems = list(model_differences(translation.host, back, translation.losses))
+    again = api.convert(sources, target_format=target, source_format=target,
+                        load_include=None) if sources else None
+    for name, text in files.items():
+        if again is not None and _body(again.files.get(name, "")) != _body(text):
+            problems.append(f"{target}: second emit of {name} differs:\n{again.files.get(name)}")
+    return problems
+
+
+def _body(text: str) -> str:
+    """A file without its "Generated by svconv from …" line, which names other inputs."""
+    return "".join(line for line in text.splitlines(keepends=True)
+                   if not line.startswith("# Generated by svconv"))
+
+
+def model_differences(original: Host, back: Host, losses: tuple[Loss, ...]) -> Iterator[str]:
+    """Field paths where ``back`` differs from ``original``, bar fields named in losses."""
+    for service in original.services:
+        ignored = {loss.field for loss in losses if loss.service == service.name}
+        if "service" in ignored:
+            continue
+        other = back.service(service.name)
+        if other is None:
+            yield f"{service.name}: missing after the round trip"
+            continue
+        for path, left, right in _compare(_normal(service), _normal(other), service.name):
+            if not any(path == f"{service.name}.{f}" or path.startswith(f"{service.name}.{f}.")
+                       for f in ignored):
+                yield f"{path}: {left!r} became {right!r}"
+
+
+_NOT_COMPARED = {"origin", "managed_by"}
+
+
+def _normal(service: Service) -> Service:
+    """Move a start command's user and group to the service (where units keep them)."""
+    start = service.start
+    if start is None or (start.user is None and start.group is None):
+        return service
+    return replace(service, user=service.user or start.user, group=service.group or start.group,
+                   start=replace(start, user=None, group=None))
+
+
+def _compare(left: Any, right: Any, path: str) -> Iterator[tuple[str, Any, Any]]:
+    if dataclasses.is_dataclass(left) and type(left) is type(right):
+        for item in dataclasses.fields(left):
+            if item.name in _NOT_COMPARED:
+                continue
+            yield from _compare(getattr(left, item.name), getattr(right, item.name),
+                                f"{path}.{item.name}")
+    elif left != right:
+        yield (path, left, right)

@@ -1,0 +1,20 @@
+"""Table-driven translations: one input, the exact files and losses per target, and back."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.asserts import Case, assert_translates
+
+CASES = [
+    Case("dummy", read="monit", write=("systemd", "monit")),
+    Case("crond", read="monit", write=("systemd", "monit")),
+    Case("sshd", read="monit", write=("systemd", "monit")),
+    Case("full-process", read="monit", write=("systemd", "monit")),
+    Case("watch-only", read="monit", write=("systemd", "monit")),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.id)
+def test_translation(case: Case) -> None:
+    assert_translates(case)
