@@ -608,7 +608,10 @@ def _syntax_error(error: UnexpectedInput, source: Source) -> ParseError:
         found = "end of file" if error.token.type == "$END" else repr(str(error.token))
         expected = sorted(error.accepts or error.expected)
     elif isinstance(error, UnexpectedCharacters):
-        found = repr(source.text[error.pos_in_stream : error.pos_in_stream + 1])
+        character = source.text[error.pos_in_stream : error.pos_in_stream + 1]
+        if character in "\"'":
+            return ParseError("unterminated quoted string", span, code="SV101")
+        found = repr(character)
         expected = sorted(error.allowed or ())
     else:
         found, expected = "end of file", []

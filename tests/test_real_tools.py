@@ -1,0 +1,53 @@
+"""Every expected output file is accepted by the program that reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.asserts import FIXTURES, read_expected
+from tests.validators import monit_check, systemd_verify
+
+SYSTEMD_OUTPUTS = sorted(FIXTURES.glob("*/*/expected/systemd"))
+MONIT_OUTPUTS = sorted(FIXTURES.glob("*/*/expected/monit"))
+
+
+def _id(path: Path) -> str:
+    return f"{path.parents[1].parent.name}/{path.parents[1].name}"
+
+
+@pytest.mark.parametrize("directory", SYSTEMD_OUTPUTS, ids=_id)
+def test_systemd_analyze_verify_accepts_units(directory: Path) -> None:
+    files = {name: text for name, text in read_expected(directory).items()
+             if not name.startswith("monit/")}
+    status, output = systemd_verify(files)
+    assert (status, output) == (0, "")
+
+
+@pytest.mark.parametrize("directory", SYSTEMD_OUTPUTS, ids=_id)
+def test_monit_accepts_companion_checks(directory: Path) -> None:
+    files = {name.removeprefix("monit/"): text for name, text in read_expected(directory).items()
+             if name.startswith("monit/")}
+    if not files:
+        pytest.skip("no companion checks in this case")
+    status, output = monit_check(files)
+    assert status == 0, output
+
+
+@pytest.mark.parametrize("directory", MONIT_OUTPUTS, ids=_id)
+def test_monit_accepts_monit_output(directory: Path) -> None:
+    status, output = monit_check(read_expected(directory))
+    assert status == 0, output
+
+
+def test_systemd_verify_rejects_a_broken_unit() -> None:
+    status, output = systemd_verify({"broken.service": "[Service]\nExecStart=relative/path\n"})
+    assert status != 0
+    assert "broken.service" in output
+
+
+def test_monit_rejects_a_broken_file() -> None:
+    status, output = monit_check({"broken.monitrc": "check process x\n"})
+    assert status != 0
+    assert "syntax error" in output
