@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from translator import api, io
+from translator import io
 from translator.errors import SvconvError
 from translator.formats import FORMATS
 from translator.loss import LossLevel
@@ -75,6 +75,8 @@ def _run_conversion(  # noqa: PLR0913 - one parameter per command-line option
     strict: bool,
     no_includes: bool,
 ) -> None:
+    from translator import api  # here, not at the top: --help need not load the parsers
+
     try:
         translation = api.convert(
             api.read_sources(paths), source_format=source_format,

@@ -5,19 +5,24 @@ A new format adds a package beside these and one line here. Imports: formats onl
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from types import ModuleType
-
-from translator.formats import monit, systemd
 
 
 @dataclass(frozen=True, slots=True)
 class Format:
-    """A format id, the module that reads and writes it, and its file-name habits."""
+    """A format id and the package that reads and writes it (imported on first use, so
+    that ``svconv --help`` does not pay for grammars it will not run)."""
 
     id: str
-    module: ModuleType
+    package: str
     description: str
+
+    @property
+    def module(self) -> ModuleType:
+        """The format's package: ``parse``, ``emit``, ``detect`` and its helpers."""
+        return importlib.import_module(self.package)
 
     def detect(self, path: str, text: str) -> bool:
         """Whether ``text`` (read from ``path``) is probably in this format."""
@@ -25,8 +30,8 @@ class Format:
 
 
 FORMATS: dict[str, Format] = {
-    "monit": Format("monit", monit, "monit control files (monitrc, conf.d)"),
-    "systemd": Format("systemd", systemd, "systemd service units"),
+    "monit": Format("monit", "translator.formats.monit", "monit control files (monitrc, conf.d)"),
+    "systemd": Format("systemd", "translator.formats.systemd", "systemd service units"),
 }
 
 

@@ -100,6 +100,8 @@ class NetworkProbe:
         where = f"unix socket {self.socket_path}" if self.socket_path else f"port {self.port}"
         if self.transport == "icmp":
             where = f"ping {self.host or 'host'}"
+        if self.transport == "url":
+            where = dict(self.details).get("url", "a url")
         return f"{where} ({self.protocol})" if self.protocol else where
 
 

@@ -195,6 +195,25 @@ CASES = [
               "check process c with pidfile /run/c.pid\n  onreboot laststate\n",
          verdict=ACCEPT),
     Case(id="service-alert", text=PROCESS + "  alert ops@example.com\n", verdict=ACCEPT),
+    # ------------------------------------------------------------- more of monit's grammar
+    Case(id="url-test", text=HOST + "  if failed url http://127.0.0.1/health then alert\n",
+         verdict=ACCEPT),
+    Case(id="total-cpu", text=PROCESS + "  if total cpu > 50% then alert\n", verdict=ACCEPT),
+    Case(id="total-memory", text=PROCESS + "  if total memory > 100 MB then alert\n",
+         verdict=ACCEPT),
+    Case(id="loadavg-per-core", text=SYSTEM + "  if loadavg (5min) per core > 2 then alert\n",
+         verdict=ACCEPT),
+    Case(id="timestamp-older-than",
+         text=FILE + "  if timestamp is older than 5 minutes then alert\n", verdict=ACCEPT),
+    Case(id="program-timeout-unit-s",
+         text=PROCESS + '  start program = "/bin/true" with timeout 10 s\n', verdict=ACCEPT),
+    Case(id="not-every-cron", text=PROCESS + '  not every "* 0-3 * * *"\n', verdict=ACCEPT),
+    Case(id="restart-singular", text=PROCESS + "  if 5 restart within 5 cycles then timeout\n",
+         verdict=ACCEPT),
+    Case(id="network-saturation-upload",
+         text="check network lo with interface lo\n  if failed link then alert\n"
+              "  if saturation > 90% then alert\n  if upload > 10 MB/s then alert\n",
+         verdict=ACCEPT),
     # ------------------------------------------------------------- rejects
     Case(id="reject-process-without-pidfile", text="check process a\n", verdict=REJECT,
          monit_says="monitrc:2: syntax error ''"),
@@ -238,6 +257,26 @@ CASES = [
          verdict=REJECT, monit_says="monitrc:3: syntax error ''"),
     Case(id="reject-depends-on-nothing", text=PROCESS + "  depends on\n", verdict=REJECT,
          monit_says="monitrc:3: syntax error ''"),
+    Case(id="reject-single-quoted-program", text=PROCESS + "  start program = '/bin/true'\n",
+         verdict=REJECT, monit_says="monitrc:2: syntax error '='"),
+    Case(id="reject-unknown-protocol",
+         text=PROCESS + "  if failed port 80 protocol nosuch then restart\n",
+         verdict=REJECT, monit_says="monitrc:2: syntax error 'nosuch'"),
+    Case(id="reject-fractional-children", text=PROCESS + "  if children > 2.5 then alert\n",
+         verdict=REJECT, monit_says="monitrc:2: syntax error '2.5'"),
+    Case(id="reject-invalid-checksum",
+         text=FILE + "  if failed md5 checksum expect abcd then alert\n",
+         verdict=REJECT, monit_says="monitrc:2: Invalid checksum [abcd]"),
+    Case(id="reject-depends-on-itself", text=PROCESS + "  depends on a\n", verdict=REJECT,
+         monit_says="Found a depend loop in the control file involving the service 'a'"),
+    Case(id="reject-zero-cycles", text=PROCESS + "  if failed port 80 for 0 cycles then restart\n",
+         verdict=REJECT, monit_says="monitrc:2: The number of cycles must be between 1 and 64"),
+    Case(id="reject-restarts-not-below-cycles",
+         text=PROCESS + "  if 5 restarts within 3 cycles then timeout\n",
+         verdict=REJECT, monit_says="monitrc:2: The number of restarts must be less than poll"),
+    Case(id="reject-times-above-cycles",
+         text=PROCESS + "  if failed port 80 3 times within 2 cycles then restart\n",
+         verdict=REJECT, monit_says="monitrc:2: The number of events must be between 1 and less"),
 ]  # fmt: skip
 
 
@@ -348,18 +387,26 @@ def is_fragment(text: str) -> bool:
 def corpus_params() -> list[object]:
     files = corpus_files()
     if not files:
-        return [pytest.param(None, id="corpus-absent",
-                             marks=pytest.mark.skip(reason=f"no corpus at {CORPUS}"))]
+        return [
+            pytest.param(
+                None, id="corpus-absent", marks=pytest.mark.skip(reason=f"no corpus at {CORPUS}")
+            )
+        ]
     return [pytest.param(path, id=str(path.relative_to(CORPUS))) for path in files]
 
 
 @pytest.mark.parametrize("path", corpus_params())
 def test_corpus_file(path: Path) -> None:
-    """Svconv parses every corpus file without crashing and accepts what monit accepts."""
+    """Svconv parses every corpus file, above all each one ``monit -t`` accepts.
+
+    Fragments meant to be included inside a check are read with ``fragment=True``. Files
+    monit rejects only for host reasons (missing groups, programs, dependencies) or for
+    being fragments are still valid input for svconv.
+    """
     text = path.read_text()
     error = svconv_error(text)
     if error is not None and is_fragment(text):
         error = svconv_error(text, fragment=True)
     run = run_monit(text, cwd=path.parent)
-    if run.accepted:
-        assert error is None, f"monit accepts {path.name}, svconv says: {error}"
+    monit = "monit accepts it" if run.accepted else f"monit rejects it too: {run.output}"
+    assert error is None, f"svconv rejects {path.name}: {error}; {monit}"

@@ -191,6 +191,9 @@ def _test(check: HealthCheck) -> str:
 
 def _network_test(probe: NetworkProbe) -> str:
     details = dict(probe.details)
+    if probe.transport == "url":
+        options = f" {details['options']}" if "options" in details else ""
+        return f"failed url {details['url']}{options}"
     if probe.transport == "icmp":
         count = f" count {details['count']}" if "count" in details else ""
         return f"failed icmp type echo{count}"

@@ -7,6 +7,7 @@ to the ``check`` before it. Imports: model, diagnostics, errors, formats/_gramma
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -66,8 +67,19 @@ _ACTION_BY_WORD = {
 }
 _OPERATORS = {
     "gt": ">", "greater": ">", "lt": "<", "less": "<", "eq": "==", "equal": "==",
-    "=": "==", "ne": "!=", "notequal": "!=", "<>": "!=",
+    "=": "==", "ne": "!=", "notequal": "!=", "<>": "!=", "older": ">", "newer": "<",
 }  # fmt: skip
+# monit 5.33's protocol tests (src/p.y, "protocol:"); anything else is a syntax error.
+_PROTOCOLS = frozenset("""
+    apache-status clamav default dns dwp fail2ban ftp generic gps http https imap imaps
+    ldap2 ldap3 lmtp memcache mongodb mqtt mysql mysqls nntp ntp3 pgsql pop pops
+    postfix-policy radius rdate redis rsync sieve sip smtp smtps spamassassin ssh tns
+    websocket ws
+""".split())
+_COUNTED_METRICS = frozenset({"children", "totalchildren", "total children", "threads"})
+_HASH_LENGTHS = {"md5": (32,), "sha1": (40,), "": (32, 40)}
+_CRON_FIELD = re.compile(r"\*|\d+(-\d+)?(,\d+(-\d+)?)*")
+MAX_CYCLES = 64
 _EXPECTED_WORDS = {
     "STRING": "a quoted string", "PATH": "a path", "WORD": "a name", "NUMBER": "a number",
     "MAIL_ADDRESS": "a mail address", "OPERATOR": "an operator", "METRIC": "a resource",
@@ -251,6 +263,9 @@ class _Statements(Transformer[Token, list[_Statement]]):
         keyword = str(children[0]).lower()
         string: Token = children[1]
         span = self._span(meta)
+        if str(string).startswith("'"):
+            raise ParseError("a program must be in double quotes", self._span(string),
+                             code="SV101")
         options = dict(c for c in children[2:] if isinstance(c, tuple))
         command = Command(argv=quoting.split(_text(string), self._span(string)),
                           origin=Origin(span=span), **options)
@@ -289,7 +304,16 @@ class _Statements(Transformer[Token, list[_Statement]]):
             span=self._span(meta),
         )
 
-    every = noalert = _extra_option
+    noalert = _extra_option
+
+    def every(self, meta: Meta, children: list[Token]) -> _Option:
+        cron = next((c for c in children if c.type == "STRING"), None)
+        if cron is not None:
+            fields = _text(cron).split()
+            if len(fields) != 5 or not all(_CRON_FIELD.fullmatch(f) for f in fields):
+                raise ParseError(f"invalid every format {str(cron)}", self._span(cron),
+                                 code="SV101")
+        return self._extra_option(meta, children)
 
     def mode(self, meta: Meta, children: list[Token]) -> _Option:
         value = str(children[1]).lower()
@@ -373,12 +397,23 @@ class _Statements(Transformer[Token, list[_Statement]]):
         return _Recovery(action, argv)
 
     def rate(self, meta: Meta, children: list[Token]) -> _Rate:
-        numbers = [int(_number(t)) for t in _tokens(children, "NUMBER")]
-        failures = numbers[0]
-        return _Rate(failures, numbers[1] if len(numbers) > 1 else failures)
+        tokens = _tokens(children, "NUMBER")
+        numbers = [int(_number(t)) for t in tokens]
+        failures, window = numbers[0], numbers[-1]
+        if not 1 <= window <= MAX_CYCLES:
+            raise ParseError(f"the number of cycles must be between 1 and {MAX_CYCLES}",
+                             self._span(tokens[-1]), code="SV101")
+        if not 1 <= failures <= window:
+            raise ParseError("the number of events must be between 1 and the number of "
+                             "cycles", self._span(tokens[0]), code="SV101")
+        return _Rate(failures, window)
 
     def restarts(self, meta: Meta, children: list[Token]) -> _RestartLimit:
-        burst, cycles = (int(_number(t)) for t in _tokens(children, "NUMBER"))
+        tokens = _tokens(children, "NUMBER")
+        burst, cycles = (int(_number(t)) for t in tokens)
+        if burst > cycles:
+            raise ParseError("the number of restarts must not exceed the number of cycles",
+                             self._span(tokens[1]), code="SV101")
         return _RestartLimit(burst=burst, cycles=cycles)
 
     def connection(self, meta: Meta, children: list[tuple[str, Any]]) -> NetworkProbe:
@@ -404,7 +439,10 @@ class _Statements(Transformer[Token, list[_Statement]]):
         return ("transport", str(c[1]).lower())
 
     def protocol(self, meta: Meta, c: list[Token]) -> tuple[str, Any]:
-        return ("protocol", str(c[1]).lower())
+        name = str(c[1]).lower()
+        if name not in _PROTOCOLS:
+            raise ParseError(f"unknown protocol {str(c[1])!r}", self._span(c[1]), code="SV101")
+        return ("protocol", name)
 
     def request(self, meta: Meta, c: list[Token]) -> tuple[str, Any]:
         return ("request", _text(c[1]))
@@ -425,6 +463,11 @@ class _Statements(Transformer[Token, list[_Statement]]):
 
     headers = body_content = retry = send = expect = _detail
 
+    def url(self, meta: Meta, c: list[Token]) -> NetworkProbe:
+        rest = " ".join(str(t) for t in c[3:])
+        details = (("url", str(c[2])),) + ((("options", rest),) if rest else ())
+        return NetworkProbe(transport="url", details=details)
+
     def icmp(self, meta: Meta, c: list[Token]) -> NetworkProbe:
         return NetworkProbe(transport="icmp", details=_count_detail(c))
 
@@ -441,16 +484,29 @@ class _Statements(Transformer[Token, list[_Statement]]):
         values = [t for t in c[1:] if t.type in ("NUMBER", "WORD", "HASH_TYPE")]
         name = str(attribute).lower()
         name = "permission" if name.startswith("perm") else name
+        if name == "checksum":
+            self._check_hash(c)
         expected = " ".join(str(v) for v in values) or None
         return AttributeProbe(attribute=name, expected=expected)
+
+    def _check_hash(self, children: list[Token]) -> None:
+        hash_type = next((str(t).lower() for t in children if t.type == "HASH_TYPE"), "")
+        value = next((t for t in children if t.type == "WORD"), None)
+        lengths = _HASH_LENGTHS[hash_type]
+        is_hex = value is not None and all(ch in "0123456789abcdefABCDEF" for ch in str(value))
+        if value is not None and (len(str(value)) not in lengths or not is_hex):
+            raise ParseError(f"invalid checksum [{value}]", self._span(value), code="SV101")
 
     def resource(self, meta: Meta, c: list[Any]) -> ResourceProbe:
         metric = " ".join(str(c[0]).lower().split())
         operator_tokens = _tokens(c, "OPERATOR")
         operator = str(operator_tokens[0]).lower() if operator_tokens else "=="
         unit = next((u for u in c if isinstance(u, str) and not isinstance(u, Token)), "")
+        limit = _tokens(c, "NUMBER")[0]
+        if metric in _COUNTED_METRICS and "." in str(limit):
+            raise ParseError(f"{metric} is a count, not {limit}", self._span(limit), code="SV101")
         return ResourceProbe(metric=metric, operator=_OPERATORS.get(operator, operator),
-                             limit=_number(_tokens(c, "NUMBER")[0]), unit=unit)
+                             limit=_number(limit), unit=unit)
 
     def unit(self, meta: Meta, c: list[Token]) -> str:
         word = str(c[0]).lower()
@@ -660,6 +716,8 @@ def _build_host(
             code="SV103", severity=Severity.INFO, span=first.spans["start_limit"],
             message=f"no \"set daemon\" seen; a cycle is taken as {interval:g} seconds"))
     services = tuple(_finish(draft, interval or DEFAULT_CYCLE_SECONDS) for draft in drafts)
+    for service in services:
+        _check_complete(service)
     _check_dependencies(services, diagnostics)
     return Host(
         services=services,
@@ -717,9 +775,23 @@ def _finish(draft: _Draft, cycle_seconds: float) -> Service:
     return Service(managed_by=FORMAT, **fields)
 
 
+def _check_complete(service: Service) -> None:
+    """monit refuses a host check with no network test and a program check with no status."""
+    probes = [check.probe for check in service.health_checks]
+    if service.kind is ServiceKind.HOST and not any(isinstance(p, NetworkProbe) for p in probes):
+        raise ParseError(f"'check host {service.name}' is incomplete: add a port, url or icmp "
+                         "test", service.origin.of("name"), code="SV101")
+    if service.kind is ServiceKind.PROGRAM and not any(
+        isinstance(p, AttributeProbe) and p.attribute in ("status", "content") for p in probes
+    ):
+        raise ParseError(f"'check program {service.name}' is incomplete: add a status or "
+                         "content test", service.origin.of("name"), code="SV101")
+
+
 def _check_dependencies(services: tuple[Service, ...], diagnostics: list[Diagnostic]) -> None:
     """Note dependencies on services this input does not define (monit -t refuses them)."""
     names = {service.name for service in services}
+    _refuse_loops(services)
     for service in services:
         for dependency in service.dependencies:
             if dependency.name not in names:
@@ -729,3 +801,19 @@ def _check_dependencies(services: tuple[Service, ...], diagnostics: list[Diagnos
                         path="<monit>", line=1, column=1),
                     message=f"{service.name!r} depends on {dependency.name!r}, which no "
                             "check in this input defines"))
+
+
+def _refuse_loops(services: tuple[Service, ...]) -> None:
+    """A service that depends on itself, directly or not, is an error in monit."""
+    needs = {s.name: [d.name for d in s.dependencies] for s in services}
+    for service in services:
+        seen: set[str] = set()
+        pending = list(needs[service.name])
+        while pending:
+            name = pending.pop()
+            if name == service.name:
+                raise ParseError(f"dependency loop involving {service.name!r}",
+                                 service.origin.of("name"), code="SV101")
+            if name not in seen:
+                seen.add(name)
+                pending.extend(needs.get(name, ()))
