@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -40,18 +39,23 @@ def chroot_loader(root: Path) -> IncludeLoader:
 
     def load(pattern: str, span: Span) -> list[Source]:
         base = Path(span.path).parent
-        full = root / pattern.lstrip("/") if os.path.isabs(pattern) else base / pattern
-        found = sorted(p for p in glob.glob(str(full)) if Path(p).is_file())
-        return [Source(path=str(Path(p).relative_to(root.parent)), text=Path(p).read_text())
-                for p in found]
+        full = root / pattern.lstrip("/") if pattern.startswith("/") else base / pattern
+        found = sorted(p for p in glob.glob(str(full)) if Path(p).is_file())  # noqa: PTH207
+        return [
+            Source(path=str(Path(p).relative_to(root.parent)), text=Path(p).read_text())
+            for p in found
+        ]
 
     return load
 
 
 def read_expected(directory: Path) -> dict[str, str]:
     """Every file under ``directory``, keyed by its path relative to it."""
-    return {str(p.relative_to(directory)): p.read_text() for p in sorted(directory.rglob("*"))
-            if p.is_file()}
+    return {
+        str(p.relative_to(directory)): p.read_text()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 def loss_lines(losses: tuple[Loss, ...]) -> list[str]:
@@ -60,8 +64,12 @@ def loss_lines(losses: tuple[Loss, ...]) -> list[str]:
 
 def translate(case: Case, target: str) -> api.Translation:
     source = Source(path=case.input, text=(case.directory / case.input).read_text())
-    return api.convert([source], target_format=target, source_format=case.read,
-                       load_include=chroot_loader(case.directory / "root"))
+    return api.convert(
+        [source],
+        target_format=target,
+        source_format=case.read,
+        load_include=chroot_loader(case.directory / "root"),
+    )
 
 
 def assert_translates(case: Case) -> None:
@@ -76,8 +84,9 @@ def assert_translates(case: Case) -> None:
         expected_losses = (case.directory / "expected" / f"{target}.losses").read_text()
         actual_losses = "".join(f"{line}\n" for line in loss_lines(translation.losses))
         if actual_losses != expected_losses:
-            problems.append(f"{target} losses:\n--- expected\n{expected_losses}--- actual\n"
-                            f"{actual_losses}")
+            problems.append(
+                f"{target} losses:\n--- expected\n{expected_losses}--- actual\n{actual_losses}"
+            )
         problems.extend(round_trip_problems(translation, target))
     assert not problems, "\n\n".join(problems)
 
@@ -86,16 +95,20 @@ def _file_diff(target: str, expected: dict[str, str], actual: dict[str, str]) ->
     lines = [f"{target}: files differ"]
     for name in sorted(set(expected) | set(actual)):
         if expected.get(name) != actual.get(name):
-            lines.append(f"--- expected {name}\n{expected.get(name)}--- actual {name}\n"
-                         f"{actual.get(name)}")
+            lines.append(
+                f"--- expected {name}\n{expected.get(name)}--- actual {name}\n{actual.get(name)}"
+            )
     return "\n".join(lines)
 
 
 def own_files(translation: api.Translation, target: str) -> dict[str, str]:
     """The files of ``target`` itself: no companion checks, no drop-ins for other units."""
     suffix = OWN_FILES[target]
-    return {name: text for name, text in translation.files.items()
-            if "/" not in name and (name.endswith(suffix) or name == "monitrc")}
+    return {
+        name: text
+        for name, text in translation.files.items()
+        if "/" not in name and (name.endswith(suffix) or name == "monitrc")
+    }
 
 
 def round_trip_problems(translation: api.Translation, target: str) -> list[str]:
@@ -105,8 +118,11 @@ def round_trip_problems(translation: api.Translation, target: str) -> list[str]:
     sources = [Source(path=name, text=text) for name, text in sorted(files.items())]
     back = api.parse(sources, source_format=target, load_include=None).host if sources else Host()
     problems = list(model_differences(translation.host, back, translation.losses))
-    again = api.convert(sources, target_format=target, source_format=target,
-                        load_include=None) if sources else None
+    again = (
+        api.convert(sources, target_format=target, source_format=target, load_include=None)
+        if sources
+        else None
+    )
     for name, text in files.items():
         if again is not None and _body(again.files.get(name, "")) != _body(text):
             problems.append(f"{target}: second emit of {name} differs:\n{again.files.get(name)}")
@@ -115,8 +131,11 @@ def round_trip_problems(translation: api.Translation, target: str) -> list[str]:
 
 def _body(text: str) -> str:
     """A file without its "Generated by svconv from …" line, which names other inputs."""
-    return "".join(line for line in text.splitlines(keepends=True)
-                   if not line.startswith("# Generated by svconv"))
+    return "".join(
+        line
+        for line in text.splitlines(keepends=True)
+        if not line.startswith("# Generated by svconv")
+    )
 
 
 def model_differences(original: Host, back: Host, losses: tuple[Loss, ...]) -> Iterator[str]:
@@ -130,8 +149,10 @@ def model_differences(original: Host, back: Host, losses: tuple[Loss, ...]) -> I
             yield f"{service.name}: missing after the round trip"
             continue
         for path, left, right in _compare(_normal(service), _normal(other), service.name):
-            if not any(path == f"{service.name}.{f}" or path.startswith(f"{service.name}.{f}.")
-                       for f in ignored):
+            if not any(
+                path == f"{service.name}.{f}" or path.startswith(f"{service.name}.{f}.")
+                for f in ignored
+            ):
                 yield f"{path}: {left!r} became {right!r}"
 
 
@@ -143,8 +164,12 @@ def _normal(service: Service) -> Service:
     start = service.start
     if start is None or (start.user is None and start.group is None):
         return service
-    return replace(service, user=service.user or start.user, group=service.group or start.group,
-                   start=replace(start, user=None, group=None))
+    return replace(
+        service,
+        user=service.user or start.user,
+        group=service.group or start.group,
+        start=replace(start, user=None, group=None),
+    )
 
 
 def _compare(left: Any, right: Any, path: str) -> Iterator[tuple[str, Any, Any]]:
@@ -152,7 +177,8 @@ def _compare(left: Any, right: Any, path: str) -> Iterator[tuple[str, Any, Any]]
         for item in dataclasses.fields(left):
             if item.name in _NOT_COMPARED:
                 continue
-            yield from _compare(getattr(left, item.name), getattr(right, item.name),
-                                f"{path}.{item.name}")
+            yield from _compare(
+                getattr(left, item.name), getattr(right, item.name), f"{path}.{item.name}"
+            )
     elif left != right:
         yield (path, left, right)

@@ -56,6 +56,9 @@ def test_transcript(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     for name in blocks.get("unchanged", "").split():
         assert (tmp_path / name).read_text() == transcript.files[name]
     if "written" in blocks:
-        written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*")
-                         if p.is_file() and str(p.relative_to(tmp_path)) not in transcript.files)
+        written = sorted(
+            str(p.relative_to(tmp_path))
+            for p in tmp_path.rglob("*")
+            if p.is_file() and str(p.relative_to(tmp_path)) not in transcript.files
+        )
         assert written == blocks["written"].split()

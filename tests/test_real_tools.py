@@ -19,16 +19,22 @@ def _id(path: Path) -> str:
 
 @pytest.mark.parametrize("directory", SYSTEMD_OUTPUTS, ids=_id)
 def test_systemd_analyze_verify_accepts_units(directory: Path) -> None:
-    files = {name: text for name, text in read_expected(directory).items()
-             if not name.startswith("monit/")}
+    files = {
+        name: text
+        for name, text in read_expected(directory).items()
+        if not name.startswith("monit/")
+    }
     status, output = systemd_verify(files)
     assert (status, output) == (0, "")
 
 
 @pytest.mark.parametrize("directory", SYSTEMD_OUTPUTS, ids=_id)
 def test_monit_accepts_companion_checks(directory: Path) -> None:
-    files = {name.removeprefix("monit/"): text for name, text in read_expected(directory).items()
-             if name.startswith("monit/")}
+    files = {
+        name.removeprefix("monit/"): text
+        for name, text in read_expected(directory).items()
+        if name.startswith("monit/")
+    }
     if not files:
         pytest.skip("no companion checks in this case")
     status, output = monit_check(files)

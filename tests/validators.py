@@ -50,7 +50,10 @@ def systemd_verify(files: dict[str, str]) -> tuple[int, str]:
         units = _build_root(root, files)
         result = subprocess.run(
             [analyze, "verify", "--man=no", f"--root={root}", *units],
-            capture_output=True, text=True, check=False, timeout=120,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
         )
         return result.returncode, (result.stdout + result.stderr).replace(scratch, "")
 
@@ -105,7 +108,12 @@ def monit_check(files: dict[str, str]) -> tuple[int, str]:
         control.write_text("\n".join(lines) + "\n")
         control.chmod(0o600)
         result = subprocess.run(
-            [monit, "-t", "-c", str(control)], capture_output=True, text=True, check=False,
-            cwd=directory, env={**os.environ, "HOME": scratch}, timeout=60,
+            [monit, "-t", "-c", str(control)],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=directory,
+            env={**os.environ, "HOME": scratch},
+            timeout=60,
         )
         return result.returncode, (result.stdout + result.stderr).replace(scratch, "")

@@ -79,12 +79,13 @@ def convert(
     files = dict(target.module.emit(host, options, losses))
     if keeps_companion:
         files.update(_companion_files(host, target_format, header))
-    return Translation(files=files, losses=tuple(losses.ordered()),
-                       diagnostics=parsed.diagnostics, host=host)
+    return Translation(
+        files=files, losses=tuple(losses.ordered()), diagnostics=parsed.diagnostics, host=host
+    )
 
 
 def _companion_files(host: Host, target_format: str, header: str) -> dict[str, str]:
-    """A monit check per service that needs watching, driving the target to start/stop."""
+    """Write a monit check per service that needs watching, which drives the target."""
     target = FORMATS[target_format].module
     watcher = FORMATS[WATCHER].module
     watched = [s for s in host.services if target.needs_watcher(s, host)]
@@ -93,12 +94,15 @@ def _companion_files(host: Host, target_format: str, header: str) -> dict[str, s
     names = {s.name for s in watched}
     companions = tuple(_companion(s, names, target) for s in watched)
     companion_host = Host(services=companions, probe_interval=host.probe_interval)
-    note = (f"{header}\nCompanion checks: {target_format} runs each process; monit only "
-            "watches it and asks\n{target_format} to start or stop it, so nothing starts twice.")
-    files = watcher.emit(companion_host, EmitOptions(companion=False, header=note.replace(
-        "{target_format}", target_format)), LossLog())
+    note = (
+        f"{header}\nCompanion checks: {target_format} runs each process; monit only "
+        f"watches it and asks\n{target_format} to start or stop it, so nothing starts twice."
+    )
+    options = EmitOptions(companion=False, header=note)
+    files: dict[str, str] = watcher.emit(companion_host, options, LossLog())
     files.pop("monitrc", None)
-    return {f"{WATCHER}/{name}": text for name, text in files.items()} | target.keep_alive(WATCHER)
+    keep_alive: dict[str, str] = target.keep_alive(WATCHER)
+    return {f"{WATCHER}/{name}": text for name, text in files.items()} | keep_alive
 
 
 def _companion(service: Service, names: set[str], target: object) -> Service:
@@ -137,8 +141,9 @@ def _by_format(sources: Sequence[Source], fmt: str | None) -> list[tuple[str, li
     return groups
 
 
-def _parse_group(fmt: str, sources: list[Source], load_include: IncludeLoader | None
-                 ) -> ParseResult:
+def _parse_group(
+    fmt: str, sources: list[Source], load_include: IncludeLoader | None
+) -> ParseResult:
     """Parse files of one format: together where the format reads them as one (monit)."""
     module = _format(fmt, needs="parse").module
     if hasattr(module, "parse_many"):
@@ -147,14 +152,18 @@ def _parse_group(fmt: str, sources: list[Source], load_include: IncludeLoader | 
     results = [module.parse(source, load_include=load_include) for source in sources]
     return ParseResult(
         host=_merge([r.host for r in results], [s for r in results for s in r.host.services]),
-        diagnostics=tuple(d for r in results for d in r.diagnostics))
+        diagnostics=tuple(d for r in results for d in r.diagnostics),
+    )
 
 
 def _detect(source: Source) -> str:
     fmt = detect(source.path, source.text)
     if fmt is None:
-        raise ParseError("cannot tell the format of this file; give --from",
-                         Span(path=source.path, line=1, column=1), code="SV100")
+        raise ParseError(
+            "cannot tell the format of this file; give --from",
+            Span(path=source.path, line=1, column=1),
+            code="SV100",
+        )
     return fmt
 
 
@@ -170,8 +179,11 @@ def _format(fmt: str, *, needs: str) -> Format:
 def _refuse_duplicate(service: Service, services: list[Service]) -> None:
     for other in services:
         if other.name == service.name:
-            raise ParseError(f"service {service.name!r} is defined twice (also at "
-                             f"{other.origin.span})", service.origin.span, code="SV101")
+            raise ParseError(
+                f"service {service.name!r} is defined twice (also at {other.origin.span})",
+                service.origin.span,
+                code="SV101",
+            )
 
 
 def _merge(hosts: list[Host], services: list[Service]) -> Host:

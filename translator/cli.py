@@ -27,16 +27,28 @@ _INPUTS = click.argument(
 def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Options shared by ``convert`` and every ``X2Y`` shortcut."""
     decorators = [
-        click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path),
-                     help="Write one file per unit into this directory instead of stdout."),
+        click.option(
+            "-o",
+            "--output",
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Write one file per unit into this directory instead of stdout.",
+        ),
         click.option("--force", is_flag=True, help="Overwrite existing output files."),
-        click.option("--health-checks", type=click.Choice(["keep", "drop"]), default="keep",
-                     show_default=True,
-                     help="keep: checks the target cannot do go to a companion monit check; "
-                          "drop: leave them out (still reported)."),
-        click.option("--losses", type=click.Choice([level.value for level in LossLevel]),
-                     default=LossLevel.WARN.value, show_default=True,
-                     help="ignore, print (warn) or fail on (error) what the target loses."),
+        click.option(
+            "--health-checks",
+            type=click.Choice(["keep", "drop"]),
+            default="keep",
+            show_default=True,
+            help="keep: checks the target cannot do go to a companion monit check; "
+            "drop: leave them out (still reported).",
+        ),
+        click.option(
+            "--losses",
+            type=click.Choice([level.value for level in LossLevel]),
+            default=LossLevel.WARN.value,
+            show_default=True,
+            help="ignore, print (warn) or fail on (error) what the target loses.",
+        ),
         click.option("--strict", is_flag=True, help="Same as --losses error: exit 1 on loss."),
         click.option("--no-includes", is_flag=True, help="Do not follow include statements."),
     ]
@@ -52,18 +64,27 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--from", "source_format", type=click.Choice(sorted(FORMATS)),
-              help="Input format (detected when left out).")
-@click.option("--to", "target_format", type=click.Choice(sorted(FORMATS)), required=True,
-              help="Output format.")
+@click.option(
+    "--from",
+    "source_format",
+    type=click.Choice(sorted(FORMATS)),
+    help="Input format (detected when left out).",
+)
+@click.option(
+    "--to",
+    "target_format",
+    type=click.Choice(sorted(FORMATS)),
+    required=True,
+    help="Output format.",
+)
 @_INPUTS
 @_translation_options
-def convert(source_format: str | None, target_format: str, **options: Any) -> None:
+def convert(source_format: str | None, target_format: str, **options: Any) -> None:  # noqa: ANN401 - click passes each option by name
     """Translate PATHS from one supervision format to another."""
     _run_conversion(source_format, target_format, **options)
 
 
-def _run_conversion(  # noqa: PLR0913 - one parameter per command-line option
+def _run_conversion(
     source_format: str | None,
     target_format: str,
     *,
@@ -79,9 +100,12 @@ def _run_conversion(  # noqa: PLR0913 - one parameter per command-line option
 
     try:
         translation = api.convert(
-            api.read_sources(paths), source_format=source_format,
-            target_format=target_format, companion=health_checks == "keep",
-            load_include=None if no_includes else io.resolve_include)
+            api.read_sources(paths),
+            source_format=source_format,
+            target_format=target_format,
+            companion=health_checks == "keep",
+            load_include=None if no_includes else io.resolve_include,
+        )
         if output is not None:
             io.write_files(output, translation.files, force=force)
     except SvconvError as error:
@@ -100,7 +124,7 @@ def _run_conversion(  # noqa: PLR0913 - one parameter per command-line option
 def _add_shortcut(source_format: str, target_format: str) -> None:
     """Register ``svconv SRC2DST`` as ``svconv convert --from SRC --to DST``."""
 
-    def shortcut(**options: Any) -> None:
+    def shortcut(**options: Any) -> None:  # noqa: ANN401 - click passes options by name  # noqa: ANN401 - click passes each option by name
         _run_conversion(source_format, target_format, **options)
 
     shortcut.__doc__ = f"Translate {source_format} PATHS to {target_format}."

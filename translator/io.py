@@ -33,9 +33,9 @@ def read_source(path: str | Path) -> Source:
 
 def resolve_include(pattern: str, span: Span) -> list[Source]:
     """Read the files an include ``pattern`` names, relative to the including file, sorted."""
-    base = Path(span.path).parent
-    full = pattern if os.path.isabs(pattern) else str(base / pattern)
-    return [read_source(p) for p in sorted(glob.glob(full)) if Path(p).is_file()]
+    full = Path(span.path).parent / pattern  # an absolute pattern replaces the base
+    matches = glob.glob(str(full))  # noqa: PTH207 - Path.glob takes no absolute pattern
+    return [read_source(p) for p in sorted(matches) if Path(p).is_file()]
 
 
 def check_writable(directory: Path, names: list[str], *, force: bool) -> None:
@@ -53,8 +53,8 @@ def write_atomic(path: Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
+        Path(temporary).chmod(0o644)
+        Path(temporary).replace(path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path}: {error.strerror}", code="SV100") from None

@@ -50,7 +50,7 @@ class LossLog:
     fallback: Span = field(default_factory=lambda: Span(path="<model>", line=1, column=1))
     losses: list[Loss] = field(default_factory=list)
 
-    def unsupported(  # noqa: PLR0913 - every argument is part of the report line
+    def unsupported(
         self,
         origin: Origin,
         field_name: str,
@@ -85,6 +85,8 @@ class LossLog:
 
     def ordered(self) -> list[Loss]:
         """Return the losses sorted by position, then code, without duplicates."""
-        unique = {(lo.span.path, lo.span.line, lo.span.column, lo.code, lo.reason): lo
-                  for lo in self.losses}
+        unique = {
+            (lo.span.path, lo.span.line, lo.span.column, lo.code, lo.reason): lo
+            for lo in self.losses
+        }
         return [unique[key] for key in sorted(unique)]

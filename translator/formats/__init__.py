@@ -12,8 +12,11 @@ from types import ModuleType
 
 @dataclass(frozen=True, slots=True)
 class Format:
-    """A format id and the package that reads and writes it (imported on first use, so
-    that ``svconv --help`` does not pay for grammars it will not run)."""
+    """A format id and the package that reads and writes it.
+
+    The package is imported on first use, so ``svconv --help`` does not pay for grammars
+    it will not run.
+    """
 
     id: str
     package: str

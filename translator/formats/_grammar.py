@@ -5,15 +5,21 @@ Imports: lark and the standard library only.
 
 from __future__ import annotations
 
-from functools import cache
-from importlib import resources
-from pathlib import Path
-
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
 
-from lark import Lark, logger as lark_logger
+from lark import Lark, Transformer, Tree
+from lark import logger as lark_logger
+from lark.exceptions import VisitError
+
+from translator.errors import SvconvError
+
+_Result = TypeVar("_Result")
 
 
 def _grammar_text(name: str) -> str:
@@ -36,6 +42,16 @@ def load(name: str, *, strict: bool = True) -> Lark:
     """
     with _quiet_lark():
         return _build(name, strict=strict)
+
+
+def transform(transformer: Transformer[Any, _Result], tree: Tree[Any]) -> _Result:
+    """Run ``transformer``; an SvconvError it raises comes out as itself, not wrapped."""
+    try:
+        return transformer.transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, SvconvError):
+            raise error.orig_exc from None
+        raise
 
 
 @contextmanager

@@ -48,4 +48,4 @@ class Origin:
 
 def origin_field() -> Origin:
     """Declare an ``origin`` dataclass field that equality ignores."""
-    return field(default=Origin(), compare=False, repr=False)  # type: ignore[no-any-return]
+    return field(default=Origin(), compare=False, repr=False)

@@ -10,8 +10,8 @@ import re
 from collections.abc import Iterator
 
 from translator.diagnostics import Severity
-from translator.formats.monit import quoting
 from translator.formats._options import EmitOptions
+from translator.formats.monit import quoting
 from translator.loss import LossLog
 from translator.model import (
     Action,
@@ -49,7 +49,6 @@ _PATH_KINDS = {
 _ERE_SPECIAL = re.compile(r"([.\[\]()*+?{}|^$\\])")
 
 
-
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     """Return ``{file name: text}`` for every service of ``host``."""
     files: dict[str, str] = {}
@@ -58,8 +57,9 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
         files["monitrc"] = _file(options.header, settings)
     cycle = host.probe_interval or DEFAULT_CYCLE_SECONDS
     for service in host.services:
-        files[f"{service.name}.monitrc"] = _file(options.header,
-                                                 list(_service(service, cycle, losses)))
+        files[f"{service.name}.monitrc"] = _file(
+            options.header, list(_service(service, cycle, losses))
+        )
     return files
 
 
@@ -125,24 +125,34 @@ def _process_match(service: Service, losses: LossLog) -> str:
     if pattern is None:
         pattern = pattern_for(service.start.argv if service.start else (service.name,))
         losses.unsupported(
-            service.origin, "pidfile", service=service.name, code="SV711",
-            severity=Severity.INFO, reason="no pidfile to find the process by",
-            action=f'monit matches its command line against "{pattern}"')
+            service.origin,
+            "pidfile",
+            service=service.name,
+            code="SV711",
+            severity=Severity.INFO,
+            reason="no pidfile to find the process by",
+            action=f'monit matches its command line against "{pattern}"',
+        )
     return f'matching "{pattern}"'
 
 
 def pattern_for(argv: tuple[str, ...]) -> str:
-    """A monit ``matching`` pattern for the process that ``argv`` starts."""
+    """Return a monit ``matching`` pattern for the process that ``argv`` starts."""
     return "^" + _ERE_SPECIAL.sub(r"\\\1", argv[0])
 
 
-def _program(word: str, command: Command, service: Service, slot: str,
-             losses: LossLog) -> str | None:
+def _program(
+    word: str, command: Command, service: Service, slot: str, losses: LossLog
+) -> str | None:
     if not quoting.can_join(command.argv):
         losses.unsupported(
-            command.origin, slot, service=service.name, code="SV702",
+            command.origin,
+            slot,
+            service=service.name,
+            code="SV702",
             reason=f"monit cannot quote the {word} program {command.argv!r}",
-            action="left out")
+            action="left out",
+        )
         return None
     parts = [f'{word} program = "{quoting.join(command.argv)}"']
     if command.user:
@@ -157,8 +167,14 @@ def _program(word: str, command: Command, service: Service, slot: str,
 def _if(check: HealthCheck, service: Service, losses: LossLog) -> str | None:
     test = _test(check)
     if not quoting.can_join(check.action_argv or ("x",)):
-        losses.unsupported(check.origin, "health_checks", service=service.name, code="SV702",
-                           reason="monit cannot quote the exec program", action="left out")
+        losses.unsupported(
+            check.origin,
+            "health_checks",
+            service=service.name,
+            code="SV702",
+            reason="monit cannot quote the exec program",
+            action="left out",
+        )
         return None
     rate = ""
     if check.window > 1 and check.window != check.failures:
@@ -262,6 +278,10 @@ def _extras(service: Service, losses: LossLog) -> Iterator[str]:
             continue  # written on the check line
         else:
             losses.unsupported(
-                extra.origin, "extras", service=service.name, code="SV710",
+                extra.origin,
+                "extras",
+                service=service.name,
+                code="SV710",
                 reason=f"monit has no equivalent of {extra.format} {extra.key}={extra.value}",
-                action="left out")
+                action="left out",
+            )

@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from lark import Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark import v_args
-from lark.exceptions import VisitError
+from lark import Token, Transformer, UnexpectedCharacters, UnexpectedInput, UnexpectedToken, v_args
 from lark.tree import Meta
 
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
@@ -33,7 +31,6 @@ from translator.model import (
     Host,
     NetworkProbe,
     Origin,
-    Probe,
     ResourceProbe,
     RestartPolicy,
     RestartWhen,
@@ -70,12 +67,50 @@ _OPERATORS = {
     "=": "==", "ne": "!=", "notequal": "!=", "<>": "!=", "older": ">", "newer": "<",
 }  # fmt: skip
 # monit 5.33's protocol tests (src/p.y, "protocol:"); anything else is a syntax error.
-_PROTOCOLS = frozenset("""
-    apache-status clamav default dns dwp fail2ban ftp generic gps http https imap imaps
-    ldap2 ldap3 lmtp memcache mongodb mqtt mysql mysqls nntp ntp3 pgsql pop pops
-    postfix-policy radius rdate redis rsync sieve sip smtp smtps spamassassin ssh tns
-    websocket ws
-""".split())
+_PROTOCOLS = frozenset(
+    [
+        "apache-status",
+        "clamav",
+        "default",
+        "dns",
+        "dwp",
+        "fail2ban",
+        "ftp",
+        "generic",
+        "gps",
+        "http",
+        "https",
+        "imap",
+        "imaps",
+        "ldap2",
+        "ldap3",
+        "lmtp",
+        "memcache",
+        "mongodb",
+        "mqtt",
+        "mysql",
+        "mysqls",
+        "nntp",
+        "ntp3",
+        "pgsql",
+        "pop",
+        "pops",
+        "postfix-policy",
+        "radius",
+        "rdate",
+        "redis",
+        "rsync",
+        "sieve",
+        "sip",
+        "smtp",
+        "smtps",
+        "spamassassin",
+        "ssh",
+        "tns",
+        "websocket",
+        "ws",
+    ]
+)
 _COUNTED_METRICS = frozenset({"children", "totalchildren", "total children", "threads"})
 _HASH_LENGTHS = {"md5": (32,), "sha1": (40,), "": (32, 40)}
 _CRON_FIELD = re.compile(r"\*|\d+(-\d+)?(,\d+(-\d+)?)*")
@@ -245,8 +280,9 @@ class _Statements(Transformer[Token, list[_Statement]]):
             spans[slot] = self._span(value_token)
         if kind is ServiceKind.PROGRAM and len(rest) > 2:
             header["program_timeout"] = _number(rest[3])
-        return _Check(kind=kind, name=_text(name), header=header, spans=spans,
-                      span=self._span(meta))
+        return _Check(
+            kind=kind, name=_text(name), header=header, spans=spans, span=self._span(meta)
+        )
 
     # -- service options -----------------------------------------------------------
 
@@ -264,11 +300,13 @@ class _Statements(Transformer[Token, list[_Statement]]):
         string: Token = children[1]
         span = self._span(meta)
         if str(string).startswith("'"):
-            raise ParseError("a program must be in double quotes", self._span(string),
-                             code="SV101")
-        options = dict(c for c in children[2:] if isinstance(c, tuple))
-        command = Command(argv=quoting.split(_text(string), self._span(string)),
-                          origin=Origin(span=span), **options)
+            raise ParseError("a program must be in double quotes", self._span(string), code="SV101")
+        options: dict[str, Any] = dict(c for c in children[2:] if isinstance(c, tuple))
+        command = Command(
+            argv=quoting.split(_text(string), self._span(string)),
+            origin=Origin(span=span),
+            **options,
+        )
         slot = {"start": "start", "stop": "stop", "restart": "restart_command"}[keyword]
 
         def apply(draft: _Draft) -> None:
@@ -296,8 +334,12 @@ class _Statements(Transformer[Token, list[_Statement]]):
 
     def _extra_option(self, meta: Meta, children: list[Any]) -> _Option:
         keyword = str(children[0]).lower()
-        extra = Extra(format=FORMAT, key=keyword, value=self._verbatim(meta),
-                      origin=Origin(span=self._span(meta)))
+        extra = Extra(
+            format=FORMAT,
+            key=keyword,
+            value=self._verbatim(meta),
+            origin=Origin(span=self._span(meta)),
+        )
         return _Option(
             keyword=keyword,
             apply=lambda draft: draft.fields.setdefault("extras", []).append(extra),
@@ -311,8 +353,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
         if cron is not None:
             fields = _text(cron).split()
             if len(fields) != 5 or not all(_CRON_FIELD.fullmatch(f) for f in fields):
-                raise ParseError(f"invalid every format {str(cron)}", self._span(cron),
-                                 code="SV101")
+                raise ParseError(f"invalid every format {cron!s}", self._span(cron), code="SV101")
         return self._extra_option(meta, children)
 
     def mode(self, meta: Meta, children: list[Token]) -> _Option:
@@ -358,8 +399,12 @@ class _Statements(Transformer[Token, list[_Statement]]):
         recipient = _text(children[1])
         events: tuple[str, ...] = next((c for c in children if isinstance(c, tuple)), ())
         is_exclusion = any(isinstance(c, Token) and c.type == "NOT" for c in children)
-        alert = Alert(recipient=recipient, events=events, is_exclusion=is_exclusion,
-                      origin=Origin(span=self._span(meta)))
+        alert = Alert(
+            recipient=recipient,
+            events=events,
+            is_exclusion=is_exclusion,
+            origin=Origin(span=self._span(meta)),
+        )
         return _Option(
             keyword="alert",
             apply=lambda draft: draft.fields.setdefault("alerts", []).append(alert),
@@ -401,19 +446,28 @@ class _Statements(Transformer[Token, list[_Statement]]):
         numbers = [int(_number(t)) for t in tokens]
         failures, window = numbers[0], numbers[-1]
         if not 1 <= window <= MAX_CYCLES:
-            raise ParseError(f"the number of cycles must be between 1 and {MAX_CYCLES}",
-                             self._span(tokens[-1]), code="SV101")
+            raise ParseError(
+                f"the number of cycles must be between 1 and {MAX_CYCLES}",
+                self._span(tokens[-1]),
+                code="SV101",
+            )
         if not 1 <= failures <= window:
-            raise ParseError("the number of events must be between 1 and the number of "
-                             "cycles", self._span(tokens[0]), code="SV101")
+            raise ParseError(
+                "the number of events must be between 1 and the number of cycles",
+                self._span(tokens[0]),
+                code="SV101",
+            )
         return _Rate(failures, window)
 
     def restarts(self, meta: Meta, children: list[Token]) -> _RestartLimit:
         tokens = _tokens(children, "NUMBER")
         burst, cycles = (int(_number(t)) for t in tokens)
         if burst > cycles:
-            raise ParseError("the number of restarts must not exceed the number of cycles",
-                             self._span(tokens[1]), code="SV101")
+            raise ParseError(
+                "the number of restarts must not exceed the number of cycles",
+                self._span(tokens[1]),
+                code="SV101",
+            )
         return _RestartLimit(burst=burst, cycles=cycles)
 
     def connection(self, meta: Meta, children: list[tuple[str, Any]]) -> NetworkProbe:
@@ -452,8 +506,9 @@ class _Statements(Transformer[Token, list[_Statement]]):
 
     def status(self, meta: Meta, c: list[Token]) -> AttributeProbe:
         operator = str(c[1]).lower() if len(c) > 2 else "=="
-        return AttributeProbe(attribute="status", operator=_OPERATORS.get(operator, operator),
-                              expected=str(c[-1]))
+        return AttributeProbe(
+            attribute="status", operator=_OPERATORS.get(operator, operator), expected=str(c[-1])
+        )
 
     def family(self, meta: Meta, c: list[Token]) -> tuple[str, Any]:
         return ("family", str(c[0]).lower())
@@ -505,16 +560,21 @@ class _Statements(Transformer[Token, list[_Statement]]):
         limit = _tokens(c, "NUMBER")[0]
         if metric in _COUNTED_METRICS and "." in str(limit):
             raise ParseError(f"{metric} is a count, not {limit}", self._span(limit), code="SV101")
-        return ResourceProbe(metric=metric, operator=_OPERATORS.get(operator, operator),
-                             limit=_number(limit), unit=unit)
+        return ResourceProbe(
+            metric=metric,
+            operator=_OPERATORS.get(operator, operator),
+            limit=_number(limit),
+            unit=unit,
+        )
 
     def unit(self, meta: Meta, c: list[Token]) -> str:
         word = str(c[0]).lower()
         return "%" if word in ("%", "percent") else word
 
     def content(self, meta: Meta, c: list[Token]) -> AttributeProbe:
-        return AttributeProbe(attribute="content", expected=_text(c[-1]),
-                              negated=bool(_tokens(c, "NOT")))
+        return AttributeProbe(
+            attribute="content", expected=_text(c[-1]), negated=bool(_tokens(c, "NOT"))
+        )
 
     def link_test(self, meta: Meta, c: list[Token]) -> AttributeProbe:
         return AttributeProbe(attribute="link", expected=str(c[1]).lower())
@@ -606,8 +666,11 @@ def parse_many(
     cycle length for every check, and a check may depend on one in another file.
     """
     diagnostics: list[Diagnostic] = []
-    statements = [statement for source in sources
-                  for statement in _statements(source, load_include, diagnostics, depth=0)]
+    statements = [
+        statement
+        for source in sources
+        for statement in _statements(source, load_include, diagnostics, depth=0)
+    ]
     host = _build_host(statements, sources[0], diagnostics, fragment=fragment)
     return ParseResult(host=host, diagnostics=tuple(diagnostics))
 
@@ -638,8 +701,12 @@ def _statements(
 
 
 def _include_note(statement: _Include, message: str) -> Diagnostic:
-    return Diagnostic(code="SV102", message=f"{message}: {statement.pattern}",
-                      span=statement.span, severity=Severity.INFO)
+    return Diagnostic(
+        code="SV102",
+        message=f"{message}: {statement.pattern}",
+        span=statement.span,
+        severity=Severity.INFO,
+    )
 
 
 def _parse_file(source: Source) -> list[_Statement]:
@@ -648,12 +715,7 @@ def _parse_file(source: Source) -> list[_Statement]:
         tree = _grammar.load("monit", strict=False).parse(source.text)
     except UnexpectedInput as error:
         raise _syntax_error(error, source) from None
-    try:
-        return _Statements(source).transform(tree)
-    except VisitError as error:
-        if isinstance(error.orig_exc, ParseError):
-            raise error.orig_exc from None
-        raise
+    return _grammar.transform(_Statements(source), tree)
 
 
 def _syntax_error(error: UnexpectedInput, source: Source) -> ParseError:
@@ -664,15 +726,21 @@ def _syntax_error(error: UnexpectedInput, source: Source) -> ParseError:
         found = "end of file" if error.token.type == "$END" else repr(str(error.token))
         expected = sorted(error.accepts or error.expected)
     elif isinstance(error, UnexpectedCharacters):
-        character = source.text[error.pos_in_stream : error.pos_in_stream + 1]
+        position = error.pos_in_stream or 0
+        character = source.text[position : position + 1]
         if character in "\"'":
             return ParseError("unterminated quoted string", span, code="SV101")
         found = repr(character)
         expected = sorted(error.allowed or ())
     else:
         found, expected = "end of file", []
-    names = sorted({_EXPECTED_WORDS.get(t, f'"{t.lower().replace("_", " ")}"') for t in expected
-                    if not t.startswith("__")})
+    names = sorted(
+        {
+            _EXPECTED_WORDS.get(t, f'"{t.lower().replace("_", " ")}"')
+            for t in expected
+            if not t.startswith("__")
+        }
+    )
     hint = f"; expected {_one_of(names)}" if names else ""
     return ParseError(f"unexpected {found}{hint}", span, code="SV101")
 
@@ -705,16 +773,24 @@ def _build_host(
             if not drafts and fragment:
                 drafts.append(_fragment_draft(statement.span))
             if not drafts:
-                raise ParseError(f"\"{statement.keyword}\" outside a check; expected \"check\" "
-                                 "before it", statement.span, code="SV101")
+                raise ParseError(
+                    f'"{statement.keyword}" outside a check; expected "check" before it',
+                    statement.span,
+                    code="SV101",
+                )
             statement.apply(drafts[-1])
     interval = host.probe_interval
     if interval is None and any(d.restart_limit for d in drafts):
         interval = DEFAULT_CYCLE_SECONDS
         first = next(d for d in drafts if d.restart_limit)
-        diagnostics.append(Diagnostic(
-            code="SV103", severity=Severity.INFO, span=first.spans["start_limit"],
-            message=f"no \"set daemon\" seen; a cycle is taken as {interval:g} seconds"))
+        diagnostics.append(
+            Diagnostic(
+                code="SV103",
+                severity=Severity.INFO,
+                span=first.spans["start_limit"],
+                message=f'no "set daemon" seen; a cycle is taken as {interval:g} seconds',
+            )
+        )
     services = tuple(_finish(draft, interval or DEFAULT_CYCLE_SECONDS) for draft in drafts)
     for service in services:
         _check_complete(service)
@@ -725,15 +801,20 @@ def _build_host(
         start_delay=host.start_delay,
         alerts=tuple(host.alerts),
         extras=tuple(host.extras),
-        origin=Origin(span=Span(path=source.path, line=1, column=1),
-                      fields=tuple(sorted(host.spans.items()))),
+        origin=Origin(
+            span=Span(path=source.path, line=1, column=1), fields=tuple(sorted(host.spans.items()))
+        ),
     )
 
 
 def _keep_include(statement: _Include, draft: _Draft | None, host: _HostDraft) -> None:
     """Keep an include that was not read, so a monit file written later still has it."""
-    extra = Extra(format=FORMAT, key="include", value=f'include "{statement.pattern}"',
-                  origin=Origin(span=statement.span))
+    extra = Extra(
+        format=FORMAT,
+        key="include",
+        value=f'include "{statement.pattern}"',
+        origin=Origin(span=statement.span),
+    )
     if draft is None:
         host.extras.append(extra)
     else:
@@ -743,8 +824,11 @@ def _keep_include(statement: _Include, draft: _Draft | None, host: _HostDraft) -
 def _open_draft(check: _Check, drafts: list[_Draft]) -> _Draft:
     for other in drafts:
         if other.fields["name"] == check.name:
-            raise ParseError(f"service name conflict, {check.name!r} already defined at "
-                             f"{other.span}", check.spans["name"], code="SV101")
+            raise ParseError(
+                f"service name conflict, {check.name!r} already defined at {other.span}",
+                check.spans["name"],
+                code="SV101",
+            )
     fields: dict[str, Any] = {"name": check.name, "kind": check.kind, **check.header}
     if check.kind is ServiceKind.PROCESS:
         fields["daemonizes"] = True  # monit waits for start programs to return
@@ -761,13 +845,19 @@ def _finish(draft: _Draft, cycle_seconds: float) -> Service:
     fields = dict(draft.fields)
     program_timeout = fields.pop("program_timeout", None)
     if program_timeout is not None:
-        fields.setdefault("extras", []).append(Extra(
-            format=FORMAT, key="program timeout", value=f"{program_timeout:g}",
-            origin=Origin(span=draft.span)))
+        fields.setdefault("extras", []).append(
+            Extra(
+                format=FORMAT,
+                key="program timeout",
+                value=f"{program_timeout:g}",
+                origin=Origin(span=draft.span),
+            )
+        )
     if draft.restart_limit:
         burst, cycles, action, span = draft.restart_limit
-        fields["start_limit"] = StartLimit(burst=burst, interval=cycles * cycle_seconds,
-                                           action=action, origin=Origin(span=span))
+        fields["start_limit"] = StartLimit(
+            burst=burst, interval=cycles * cycle_seconds, action=action, origin=Origin(span=span)
+        )
     for key in ("dependencies", "groups", "health_checks", "alerts", "extras"):
         if key in fields:
             fields[key] = tuple(fields[key])
@@ -776,16 +866,22 @@ def _finish(draft: _Draft, cycle_seconds: float) -> Service:
 
 
 def _check_complete(service: Service) -> None:
-    """monit refuses a host check with no network test and a program check with no status."""
+    """Monit refuses a host check with no network test and a program check with no status."""
     probes = [check.probe for check in service.health_checks]
     if service.kind is ServiceKind.HOST and not any(isinstance(p, NetworkProbe) for p in probes):
-        raise ParseError(f"'check host {service.name}' is incomplete: add a port, url or icmp "
-                         "test", service.origin.of("name"), code="SV101")
+        raise ParseError(
+            f"'check host {service.name}' is incomplete: add a port, url or icmp test",
+            service.origin.of("name"),
+            code="SV101",
+        )
     if service.kind is ServiceKind.PROGRAM and not any(
         isinstance(p, AttributeProbe) and p.attribute in ("status", "content") for p in probes
     ):
-        raise ParseError(f"'check program {service.name}' is incomplete: add a status or "
-                         "content test", service.origin.of("name"), code="SV101")
+        raise ParseError(
+            f"'check program {service.name}' is incomplete: add a status or content test",
+            service.origin.of("name"),
+            code="SV101",
+        )
 
 
 def _check_dependencies(services: tuple[Service, ...], diagnostics: list[Diagnostic]) -> None:
@@ -795,16 +891,21 @@ def _check_dependencies(services: tuple[Service, ...], diagnostics: list[Diagnos
     for service in services:
         for dependency in service.dependencies:
             if dependency.name not in names:
-                diagnostics.append(Diagnostic(
-                    code="SV104", severity=Severity.WARNING,
-                    span=dependency.origin.span or service.origin.span or Span(
-                        path="<monit>", line=1, column=1),
-                    message=f"{service.name!r} depends on {dependency.name!r}, which no "
-                            "check in this input defines"))
+                diagnostics.append(
+                    Diagnostic(
+                        code="SV104",
+                        severity=Severity.WARNING,
+                        span=dependency.origin.span
+                        or service.origin.span
+                        or Span(path="<monit>", line=1, column=1),
+                        message=f"{service.name!r} depends on {dependency.name!r}, which no "
+                        "check in this input defines",
+                    )
+                )
 
 
 def _refuse_loops(services: tuple[Service, ...]) -> None:
-    """A service that depends on itself, directly or not, is an error in monit."""
+    """Refuse a service that depends on itself, directly or not, as monit does."""
     needs = {s.name: [d.name for d in s.dependencies] for s in services}
     for service in services:
         seen: set[str] = set()
@@ -812,8 +913,11 @@ def _refuse_loops(services: tuple[Service, ...]) -> None:
         while pending:
             name = pending.pop()
             if name == service.name:
-                raise ParseError(f"dependency loop involving {service.name!r}",
-                                 service.origin.of("name"), code="SV101")
+                raise ParseError(
+                    f"dependency loop involving {service.name!r}",
+                    service.origin.of("name"),
+                    code="SV101",
+                )
             if name not in seen:
                 seen.add(name)
                 pending.extend(needs.get(name, ()))

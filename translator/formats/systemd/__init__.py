@@ -18,5 +18,13 @@ def detect(path: str, text: str) -> bool:
     return path.endswith(".service") or bool(_SECTION.search(text))
 
 
-__all__ = ["ID", "control_commands", "detect", "emit", "keep_alive", "needs_watcher", "parse",
-           "unit_name"]
+__all__ = [
+    "ID",
+    "control_commands",
+    "detect",
+    "emit",
+    "keep_alive",
+    "needs_watcher",
+    "parse",
+    "unit_name",
+]

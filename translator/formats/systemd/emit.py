@@ -10,15 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from translator.diagnostics import Severity
+from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import unit_name, wrapped_unit
-from translator.formats._options import EmitOptions
 from translator.loss import LossLog
 from translator.model import Action, Host, RestartWhen, Service
 
 FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
-
 
 
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
@@ -33,11 +32,16 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
         wrapped = wrapped_unit(service)
         if wrapped is not None:
             losses.unsupported(
-                service.origin, "service", service=service.name, code="SV703",
-                severity=Severity.INFO, located_at="start",
+                service.origin,
+                "service",
+                service=service.name,
+                code="SV703",
+                severity=Severity.INFO,
+                located_at="start",
                 reason=f"the start program only starts {wrapped}.service, which systemd "
-                       "already has (an init script becomes a unit of the same name)",
-                action=_kept(options, "no unit written; restarts stay with monit"))
+                "already has (an init script becomes a unit of the same name)",
+                action=_kept(options, "no unit written; restarts stay with monit"),
+            )
             continue
         files[f"{service.name}.service"] = _unit(service, units, options, losses)
     return files
@@ -51,50 +55,91 @@ def _report_host(host: Host, losses: LossLog) -> None:
     """Record supervisor-wide settings of the source that no unit carries."""
     where = "left to the source supervisor's own configuration"
     if host.start_delay:
-        losses.unsupported(host.origin, "start_delay", service="", code="SV713",
-                           severity=Severity.INFO, action=where,
-                           reason=f"systemd has no start delay of {host.start_delay:g}s")
+        losses.unsupported(
+            host.origin,
+            "start_delay",
+            service="",
+            code="SV713",
+            severity=Severity.INFO,
+            action=where,
+            reason=f"systemd has no start delay of {host.start_delay:g}s",
+        )
     for alert in host.alerts:
-        losses.unsupported(alert.origin, "alerts", service="", code="SV706",
-                           severity=Severity.INFO, action=where,
-                           reason=f"systemd cannot send alerts to {alert.recipient}")
+        losses.unsupported(
+            alert.origin,
+            "alerts",
+            service="",
+            code="SV706",
+            severity=Severity.INFO,
+            action=where,
+            reason=f"systemd cannot send alerts to {alert.recipient}",
+        )
     for extra in host.extras:
-        losses.unsupported(extra.origin, "extras", service="", code="SV713",
-                           severity=Severity.INFO, action=where,
-                           reason=f"systemd has no equivalent of {extra.format} {extra.key!r}")
+        losses.unsupported(
+            extra.origin,
+            "extras",
+            service="",
+            code="SV713",
+            severity=Severity.INFO,
+            action=where,
+            reason=f"systemd has no equivalent of {extra.format} {extra.key!r}",
+        )
 
 
 def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) -> None:
     """Record everything a unit cannot hold about watching ``service``."""
     if not service.is_process:
         losses.unsupported(
-            service.origin, "service", service=service.name, code="SV705",
-            reason=f"systemd has no {service.kind.value} check", action=_kept(options))
+            service.origin,
+            "service",
+            service=service.name,
+            code="SV705",
+            reason=f"systemd has no {service.kind.value} check",
+            action=_kept(options),
+        )
         return
     for check in service.health_checks:
         losses.unsupported(
-            check.origin, "health_checks", service=service.name, code="SV701",
-            reason=f"systemd cannot check {check.probe.describe()}", action=_kept(options))
+            check.origin,
+            "health_checks",
+            service=service.name,
+            code="SV701",
+            reason=f"systemd cannot check {check.probe.describe()}",
+            action=_kept(options),
+        )
     for alert in service.alerts:
         losses.unsupported(
-            alert.origin, "alerts", service=service.name, code="SV706",
-            reason=f"systemd cannot send alerts to {alert.recipient}", action=_kept(options))
+            alert.origin,
+            "alerts",
+            service=service.name,
+            code="SV706",
+            reason=f"systemd cannot send alerts to {alert.recipient}",
+            action=_kept(options),
+        )
     for extra in service.extras:
         losses.unsupported(
-            extra.origin, "extras", service=service.name, code="SV710",
+            extra.origin,
+            "extras",
+            service=service.name,
+            code="SV710",
             reason=f"systemd has no equivalent of {extra.format} {extra.value!r}",
-            action=_kept(options) if extra.format == "monit" else "left out")
+            action=_kept(options) if extra.format == "monit" else "left out",
+        )
 
 
-def _unit(service: Service, units: dict[str, str], options: EmitOptions,
-          losses: LossLog) -> str:
+def _unit(service: Service, units: dict[str, str], options: EmitOptions, losses: LossLog) -> str:
     lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
     if service.groups:
         lines.append(f"# groups: {' '.join(service.groups)}")
         losses.unsupported(
-            service.origin, "groups", service=service.name, code="SV709",
-            severity=Severity.INFO, reason="systemd has no service groups",
-            action="kept as a comment")
+            service.origin,
+            "groups",
+            service=service.name,
+            code="SV709",
+            severity=Severity.INFO,
+            reason="systemd has no service groups",
+            action="kept as a comment",
+        )
     unit_lines = list(_unit_section(service, units, losses))
     if unit_lines:
         lines += ["[Unit]", *unit_lines, ""]
@@ -114,19 +159,27 @@ def _unit_section(service: Service, units: dict[str, str], losses: LossLog) -> I
         if limit.action is not Action.GIVE_UP:
             minor = limit.action in (Action.UNMONITOR, Action.STOP)
             losses.unsupported(
-                limit.origin, "start_limit.action", service=service.name, code="SV714",
+                limit.origin,
+                "start_limit.action",
+                service=service.name,
+                code="SV714",
                 severity=Severity.INFO if minor else Severity.WARNING,
                 reason=f"systemd cannot {limit.action.value} at the start limit",
-                action="it gives up instead: the unit enters the failed state")
+                action="it gives up instead: the unit enters the failed state",
+            )
     needed = []
     for dependency in service.dependencies:
         if dependency.name in units:
             needed.append(units[dependency.name])
         else:
             losses.unsupported(
-                dependency.origin, "dependencies", service=service.name, code="SV708",
+                dependency.origin,
+                "dependencies",
+                service=service.name,
+                code="SV708",
                 reason=f"{dependency.name} is not a process systemd runs",
-                action="kept in companion monit check")
+                action="kept in companion monit check",
+            )
     if needed:
         yield f"Requires={' '.join(needed)}"
         yield f"After={' '.join(needed)}"
@@ -141,10 +194,14 @@ def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
         yield f"PIDFile={service.pidfile}"
     elif service.match_pattern:
         losses.unsupported(
-            service.origin, "match_pattern", service=service.name, code="SV712",
+            service.origin,
+            "match_pattern",
+            service=service.name,
+            code="SV712",
             severity=Severity.INFO,
             reason="systemd tracks the main process itself, not by a pattern",
-            action="pattern dropped; systemd guesses the main PID of the forked daemon")
+            action="pattern dropped; systemd guesses the main PID of the forked daemon",
+        )
     yield from _identity(service, losses)
     if service.working_directory:
         yield f"WorkingDirectory={service.working_directory}"
@@ -165,13 +222,19 @@ def _identity(service: Service, losses: LossLog) -> Iterator[str]:
         yield f"Group={group}"
     for slot in ("stop", "restart_command"):
         command = getattr(service, slot)
-        if command and (command.user or command.group) and (command.user, command.group) != (
-            user, group
+        if (
+            command
+            and (command.user or command.group)
+            and (command.user, command.group) != (user, group)
         ):
             losses.unsupported(
-                command.origin, slot, service=service.name, code="SV704",
+                command.origin,
+                slot,
+                service=service.name,
+                code="SV704",
                 reason="systemd runs every command of a unit as the same user",
-                action=f"runs as {user or 'root'}")
+                action=f"runs as {user or 'root'}",
+            )
 
 
 def _commands(service: Service, losses: LossLog) -> Iterator[str]:
@@ -187,10 +250,14 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
         yield f"ExecReload={quoting.join(service.reload.argv)}"
     if service.restart_command:
         losses.unsupported(
-            service.restart_command.origin, "restart_command", service=service.name,
-            code="SV704", severity=Severity.INFO,
+            service.restart_command.origin,
+            "restart_command",
+            service=service.name,
+            code="SV704",
+            severity=Severity.INFO,
             reason="systemd restarts with ExecStop then ExecStart, not a restart command",
-            action="restart program dropped")
+            action="restart program dropped",
+        )
     if service.stop_signal:
         yield f"KillSignal={service.stop_signal}"
 

@@ -8,6 +8,7 @@ Imports: model, diagnostics, errors, formats/_grammar, formats/systemd.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -34,11 +35,30 @@ from translator.model import (
 )
 
 FORMAT = "systemd"
-_RESTART = {"always": RestartWhen.ALWAYS, "on-failure": RestartWhen.ON_FAILURE,
-            "no": RestartWhen.NEVER}
-_TIME_UNITS = {"us": 1e-6, "ms": 1e-3, "s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60,
-               "min": 60, "minute": 60, "minutes": 60, "h": 3600, "hr": 3600, "hour": 3600,
-               "hours": 3600, "d": 86400, "day": 86400, "days": 86400}
+_RESTART = {
+    "always": RestartWhen.ALWAYS,
+    "on-failure": RestartWhen.ON_FAILURE,
+    "no": RestartWhen.NEVER,
+}
+_TIME_UNITS = {
+    "us": 1e-6,
+    "ms": 1e-3,
+    "s": 1,
+    "sec": 1,
+    "second": 1,
+    "seconds": 1,
+    "m": 60,
+    "min": 60,
+    "minute": 60,
+    "minutes": 60,
+    "h": 3600,
+    "hr": 3600,
+    "hour": 3600,
+    "hours": 3600,
+    "d": 86400,
+    "day": 86400,
+    "days": 86400,
+}
 _TIME_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 
 
@@ -75,13 +95,18 @@ class _Entries(Transformer[Token, list[_Entry]]):
     def entry(self, meta: Meta, children: list[Token]) -> tuple[str, str, Span]:
         key = children[0]
         raw = str(children[1]) if len(children) > 1 else ""
-        span = Span(path=self._path, line=key.line or 1, column=key.column or 1,
-                    end_line=meta.end_line or 1, end_column=meta.end_column or 1)
+        span = Span(
+            path=self._path,
+            line=key.line or 1,
+            column=key.column or 1,
+            end_line=meta.end_line or 1,
+            end_column=meta.end_column or 1,
+        )
         return str(key), _join_continuations(raw), span
 
 
 def _join_continuations(raw: str) -> str:
-    """Glue ``\\``-continued lines into one value, skipping comment lines between."""
+    r"""Glue ``\``-continued lines into one value, skipping comment lines between."""
     lines = raw.split("\n")
     kept = [lines[0]] + [line for line in lines[1:] if not line.lstrip().startswith(("#", ";"))]
     return " ".join(line.removesuffix("\\").strip() for line in kept).strip()
@@ -96,6 +121,10 @@ class _Draft:
     limit: dict[str, Any] = field(default_factory=dict)
 
 
+_Handler = Callable[[_Draft, _Entry], None]
+_Converter = Callable[[str, Span], object]
+
+
 def parse(source: Source, *, load_include: IncludeLoader | None = None) -> ParseResult:
     """Parse one ``.service`` unit into a host holding that one service.
 
@@ -106,7 +135,7 @@ def parse(source: Source, *, load_include: IncludeLoader | None = None) -> Parse
     except UnexpectedInput as error:
         span = Span(path=source.path, line=error.line or 1, column=error.column or 1)
         raise ParseError("expected [Section] or Key=Value", span, code="SV101") from None
-    entries = _Entries(source).transform(tree)
+    entries = _grammar.transform(_Entries(source), tree)
     name = PurePosixPath(source.path).name.removesuffix(".service")
     draft = _Draft()
     for entry in entries:
@@ -118,13 +147,19 @@ def parse(source: Source, *, load_include: IncludeLoader | None = None) -> Parse
 def _apply(draft: _Draft, entry: _Entry) -> None:
     handler = _HANDLERS.get((entry.section, entry.key))
     if handler is None:
-        draft.extras.append(Extra(format=FORMAT, key=f"{entry.section}.{entry.key}",
-                                  value=entry.value, origin=Origin(span=entry.span)))
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key=f"{entry.section}.{entry.key}",
+                value=entry.value,
+                origin=Origin(span=entry.span),
+            )
+        )
         return
     handler(draft, entry)
 
 
-def _set(name: str, convert: Any = str) -> Any:
+def _set(name: str, convert: _Converter) -> _Handler:
     def handler(draft: _Draft, entry: _Entry) -> None:
         draft.fields[name] = convert(entry.value, entry.span)
         draft.spans[name] = entry.span
@@ -156,15 +191,24 @@ def _type(draft: _Draft, entry: _Entry) -> None:
     draft.fields["daemonizes"] = entry.value == "forking"
     draft.spans["daemonizes"] = entry.span
     if entry.value not in ("forking", "simple"):
-        draft.extras.append(Extra(format=FORMAT, key="Service.Type", value=entry.value,
-                                  origin=Origin(span=entry.span)))
+        draft.extras.append(
+            Extra(
+                format=FORMAT, key="Service.Type", value=entry.value, origin=Origin(span=entry.span)
+            )
+        )
 
 
 def _restart(draft: _Draft, entry: _Entry) -> None:
     when = _RESTART.get(entry.value)
     if when is None:
-        draft.extras.append(Extra(format=FORMAT, key="Service.Restart", value=entry.value,
-                                  origin=Origin(span=entry.span)))
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key="Service.Restart",
+                value=entry.value,
+                origin=Origin(span=entry.span),
+            )
+        )
         when = RestartWhen.ON_FAILURE
     draft.fields["restart_when"] = when
     draft.spans["restart"] = entry.span
@@ -185,11 +229,17 @@ def _after(draft: _Draft, entry: _Entry) -> None:
     required = {d.name for d in draft.dependencies}
     rest = [u for u in entry.value.split() if u.removesuffix(".service") not in required]
     if rest:
-        draft.extras.append(Extra(format=FORMAT, key="Unit.After", value=" ".join(rest),
-                                  origin=Origin(span=entry.span)))
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key="Unit.After",
+                value=" ".join(rest),
+                origin=Origin(span=entry.span),
+            )
+        )
 
 
-def _limit(name: str, convert: Any) -> Any:
+def _limit(name: str, convert: _Converter) -> _Handler:
     def handler(draft: _Draft, entry: _Entry) -> None:
         draft.limit[name] = convert(entry.value, entry.span)
         draft.limit["span"] = entry.span
@@ -200,18 +250,24 @@ def _limit(name: str, convert: Any) -> Any:
 def _wanted_by(draft: _Draft, entry: _Entry) -> None:
     draft.fields["enabled_at_boot"] = True
     if entry.value != "multi-user.target":
-        draft.extras.append(Extra(format=FORMAT, key="Install.WantedBy", value=entry.value,
-                                  origin=Origin(span=entry.span)))
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key="Install.WantedBy",
+                value=entry.value,
+                origin=Origin(span=entry.span),
+            )
+        )
 
 
-def _timeout(slot: str) -> Any:
+def _timeout(slot: str) -> _Handler:
     def handler(draft: _Draft, entry: _Entry) -> None:
         draft.fields[f"{slot}_timeout"] = _seconds(entry.value, entry.span)
 
     return handler
 
 
-_HANDLERS: dict[tuple[str, str], Any] = {
+_HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Unit", "Description"): _set("description", _text),
     ("Unit", "Requires"): _requires,
     ("Unit", "After"): _after,
@@ -240,8 +296,9 @@ def _finish(name: str, draft: _Draft, source: Source) -> Service:
     for slot in ("start", "stop"):
         timeout = fields.pop(f"{slot}_timeout", None)
         if timeout is not None and slot in fields:
-            fields[slot] = Command(argv=fields[slot].argv, timeout=timeout,
-                                   origin=fields[slot].origin)
+            fields[slot] = Command(
+                argv=fields[slot].argv, timeout=timeout, origin=fields[slot].origin
+            )
     restart_span = draft.spans.pop("restart", None)
     fields["restart"] = RestartPolicy(
         when=fields.pop("restart_when", RestartWhen.NEVER),
@@ -250,8 +307,10 @@ def _finish(name: str, draft: _Draft, source: Source) -> Service:
     )
     if "burst" in draft.limit:
         fields["start_limit"] = StartLimit(
-            burst=draft.limit["burst"], interval=draft.limit.get("interval", 10.0),
-            origin=Origin(span=draft.limit["span"]))
+            burst=draft.limit["burst"],
+            interval=draft.limit.get("interval", 10.0),
+            origin=Origin(span=draft.limit["span"]),
+        )
     fields.setdefault("enabled_at_boot", False)
     span = Span(path=source.path, line=1, column=1)
     return Service(

@@ -14,8 +14,20 @@ from translator.model import Span
 
 PREFIX_CHARACTERS = "-@:+!"
 _SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
-_C_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v",
-              "\\": "\\", '"': '"', "'": "'", "s": " ", ";": ";"}
+_C_ESCAPES = {
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "n": "\n",
+    "r": "\r",
+    "t": "\t",
+    "v": "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    "s": " ",
+    ";": ";",
+}
 
 
 def join(argv: tuple[str, ...]) -> str:
