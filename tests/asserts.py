@@ -160,16 +160,18 @@ _NOT_COMPARED = {"origin", "managed_by"}
 
 
 def _normal(service: Service) -> Service:
-    """Move a start command's user and group to the service (where units keep them)."""
+    """Move a start command's user and group to the service (where units keep them), and
+    drop the same identity from its other commands (where monit repeats it)."""
     start = service.start
     if start is None or (start.user is None and start.group is None):
         return service
-    return replace(
-        service,
-        user=service.user or start.user,
-        group=service.group or start.group,
-        start=replace(start, user=None, group=None),
-    )
+    user, group = service.user or start.user, service.group or start.group
+    commands = {}
+    for slot in ("start", "stop", "restart_command"):
+        command = getattr(service, slot)
+        if command is not None and (command.user, command.group) in ((user, group), (user, None)):
+            commands[slot] = replace(command, user=None, group=None)
+    return replace(service, user=user, group=group, **commands)
 
 
 def _compare(left: Any, right: Any, path: str) -> Iterator[tuple[str, Any, Any]]:

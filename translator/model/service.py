@@ -200,6 +200,14 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EnvironmentFile:
+    """A file of ``KEY=value`` lines read into the environment; optional ones may be absent."""
+
+    path: str
+    is_optional: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Service:
     """One supervised thing and everything its supervisor knows about it.
 
@@ -220,7 +228,7 @@ class Service:
     group: str | None = None
     umask: str | None = None
     environment: tuple[tuple[str, str], ...] = ()
-    environment_files: tuple[str, ...] = ()
+    environment_files: tuple[EnvironmentFile, ...] = ()
     stdout: Output | None = None
     stderr: Output | None = None
     pidfile: str | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
@@ -30,6 +31,7 @@ from translator.model import (
 FORMAT = "monit"
 PROGRAM_TIMEOUT = "program timeout"
 DEFAULT_CYCLE_SECONDS = 30.0
+MAX_CYCLES = 64
 
 _ACTION_WORDS = {
     Action.ALERT: "alert",
@@ -80,10 +82,13 @@ def _settings(host: Host) -> Iterator[str]:
 
 
 def _service(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
+    _report_unsupported(service, losses)
     yield _check_line(service, losses)
     yield from (f"  group {group}" for group in service.groups)
     for slot, word in (("start", "start"), ("stop", "stop"), ("restart_command", "restart")):
         command: Command | None = getattr(service, slot)
+        if command is not None and service.user and not command.user:
+            command = replace(command, user=service.user, group=command.group or service.group)
         if command is not None:
             line = _program(word, command, service, slot, losses)
             if line:
@@ -92,7 +97,7 @@ def _service(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
         line = _if(check, service, losses)
         if line:
             yield f"  {line}"
-    yield from _limits(service, cycle)
+    yield from _limits(service, cycle, losses)
     if service.dependencies:
         yield "  depends on " + ", ".join(d.name for d in service.dependencies)
     if service.is_process and service.restart.when is RestartWhen.NEVER:
@@ -101,6 +106,71 @@ def _service(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
         yield "  onreboot nostart"
     yield from (f"  {_alert(a.recipient, a.events, a.is_exclusion)}" for a in service.alerts)
     yield from _extras(service, losses)
+
+
+_NO_EQUIVALENT = {
+    "description": "a description",
+    "working_directory": "a working directory",
+    "umask": "a umask",
+    "environment": "environment variables",
+    "environment_files": "environment files",
+    "stdout": "output redirection",
+    "stderr": "error output redirection",
+    "stop_signal": "a stop signal (it runs the stop program)",
+    "reload": "a reload command",
+}
+
+
+def _report_unsupported(service: Service, losses: LossLog) -> None:
+    """Record each field of ``service`` that a monit check has no statement for."""
+    for name, what in _NO_EQUIVALENT.items():
+        if getattr(service, name):
+            losses.unsupported(
+                service.origin,
+                name,
+                service=service.name,
+                code="SV710",
+                reason=f"monit has nowhere to put {what}",
+                action="left out",
+            )
+    if service.restart.when is RestartWhen.ON_FAILURE:
+        losses.unsupported(
+            service.restart.origin,
+            "restart.when",
+            service=service.name,
+            code="SV710",
+            severity=Severity.INFO,
+            action="restarts always",
+            reason="monit restarts a missing process whatever its exit status",
+        )
+    if service.restart.delay is not None:
+        losses.unsupported(
+            service.restart.origin,
+            "restart.delay",
+            service=service.name,
+            code="SV710",
+            severity=Severity.INFO,
+            action="left out",
+            reason="monit restarts at its next cycle, with no delay of its own",
+        )
+    if service.instances > 1:
+        losses.unsupported(
+            service.origin,
+            "instances",
+            service=service.name,
+            code="SV710",
+            reason=f"monit runs one process per check, not {service.instances}",
+            action="one check written",
+        )
+    if service.is_process and service.daemonizes is False:
+        losses.unsupported(
+            service.origin,
+            "daemonizes",
+            service=service.name,
+            code="SV715",
+            reason="monit waits for a start program to return, and this one runs in the foreground",
+            action="kept as is; monit reports a start timeout until it daemonizes",
+        )
 
 
 def _check_line(service: Service, losses: LossLog) -> str:
@@ -255,11 +325,23 @@ def _attribute_test(probe: AttributeProbe) -> str:
     return f"failed {probe.attribute}{expected}"
 
 
-def _limits(service: Service, cycle: float) -> Iterator[str]:
+def _limits(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
     limit = service.start_limit
     if limit is None:
         return
-    cycles = max(1, round(limit.interval / cycle))
+    wanted = max(1, round(limit.interval / cycle))
+    cycles = min(MAX_CYCLES, max(wanted, limit.burst))
+    if cycles * cycle != limit.interval:
+        losses.unsupported(
+            limit.origin,
+            "start_limit.interval",
+            service=service.name,
+            code="SV710",
+            severity=Severity.INFO,
+            action=f"counted over {cycles} cycles of {cycle:g}s",
+            reason=f"monit counts restarts in whole cycles (1 to {MAX_CYCLES}, at least one "
+            f"per restart), not {limit.interval:g}s",
+        )
     yield f"  if {limit.burst} restarts within {cycles} cycles then {_ACTION_WORDS[limit.action]}"
 
 

@@ -18,6 +18,7 @@ from translator.model import Action, Host, RestartWhen, Service
 
 FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
+_OUTPUTS = {"file": "append:"}
 
 
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
@@ -116,7 +117,7 @@ def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) 
             reason=f"systemd cannot send alerts to {alert.recipient}",
             action=_kept(options),
         )
-    for extra in service.extras:
+    for extra in (e for e in service.extras if e.format != FORMAT):
         losses.unsupported(
             extra.origin,
             "extras",
@@ -140,13 +141,36 @@ def _unit(service: Service, units: dict[str, str], options: EmitOptions, losses:
             reason="systemd has no service groups",
             action="kept as a comment",
         )
-    unit_lines = list(_unit_section(service, units, losses))
+    if service.instances > 1:
+        losses.unsupported(
+            service.origin,
+            "instances",
+            service=service.name,
+            code="SV710",
+            reason=f"{service.instances} instances need a template unit",
+            action="one unit written",
+        )
+    extras = _own_extras(service)
+    unit_lines = [*_unit_section(service, units, losses), *extras.pop("Unit", [])]
     if unit_lines:
         lines += ["[Unit]", *unit_lines, ""]
-    lines += ["[Service]", *_service_section(service, losses)]
-    if service.enabled_at_boot:
-        lines += ["", "[Install]", "WantedBy=multi-user.target"]
+    lines += ["[Service]", *_service_section(service, losses), *extras.pop("Service", [])]
+    wanted = ["WantedBy=multi-user.target"] if service.enabled_at_boot else []
+    extras["Install"] = wanted + extras.get("Install", [])
+    for section, entries in extras.items():
+        if entries:
+            lines += ["", f"[{section}]", *entries]
     return "\n".join(lines) + "\n"
+
+
+def _own_extras(service: Service) -> dict[str, list[str]]:
+    """Collect the systemd settings the model has no field for, as lines per section."""
+    sections: dict[str, list[str]] = {}
+    for extra in service.extras:
+        if extra.format == FORMAT:
+            section, _, key = extra.key.partition(".")
+            sections.setdefault(section, []).append(f"{key}={extra.value}")
+    return sections
 
 
 def _unit_section(service: Service, units: dict[str, str], losses: LossLog) -> Iterator[str]:
@@ -203,8 +227,7 @@ def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
             action="pattern dropped; systemd guesses the main PID of the forked daemon",
         )
     yield from _identity(service, losses)
-    if service.working_directory:
-        yield f"WorkingDirectory={service.working_directory}"
+    yield from _environment(service)
     yield from _commands(service, losses)
     if service.restart.when in _RESTART_VALUES:
         yield f"Restart={_RESTART_VALUES[service.restart.when]}"
@@ -235,6 +258,21 @@ def _identity(service: Service, losses: LossLog) -> Iterator[str]:
                 reason="systemd runs every command of a unit as the same user",
                 action=f"runs as {user or 'root'}",
             )
+
+
+def _environment(service: Service) -> Iterator[str]:
+    if service.working_directory:
+        yield f"WorkingDirectory={service.working_directory}"
+    if service.umask:
+        yield f"UMask={service.umask}"
+    for key, value in service.environment:
+        yield f"Environment={quoting.join_assignment(key, value)}"
+    for environment_file in service.environment_files:
+        optional = "-" if environment_file.is_optional else ""
+        yield f"EnvironmentFile={optional}{environment_file.path}"
+    for key, output in (("StandardOutput", service.stdout), ("StandardError", service.stderr)):
+        if output is not None:
+            yield f"{key}={_OUTPUTS.get(output.kind, output.kind)}{output.path or ''}"
 
 
 def _commands(service: Service, losses: LossLog) -> Iterator[str]:

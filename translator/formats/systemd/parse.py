@@ -23,9 +23,11 @@ from translator.formats.systemd import quoting
 from translator.model import (
     Command,
     Dependency,
+    EnvironmentFile,
     Extra,
     Host,
     Origin,
+    Output,
     RestartPolicy,
     RestartWhen,
     Service,
@@ -267,6 +269,42 @@ def _timeout(slot: str) -> _Handler:
     return handler
 
 
+def _environment(draft: _Draft, entry: _Entry) -> None:
+    pairs = draft.fields.setdefault("environment", ())
+    for word in quoting.split_words(entry.value, entry.span):
+        key, equals, value = word.partition("=")
+        if not equals:
+            raise ParseError(f"{word!r} is not KEY=value", entry.span, code="SV101")
+        pairs = (*(p for p in pairs if p[0] != key), (key, value))
+    draft.fields["environment"] = pairs
+
+
+def _environment_file(draft: _Draft, entry: _Entry) -> None:
+    path = entry.value.strip()
+    found = EnvironmentFile(path=path.removeprefix("-"), is_optional=path.startswith("-"))
+    draft.fields["environment_files"] = (*draft.fields.get("environment_files", ()), found)
+
+
+def _output(slot: str) -> _Handler:
+    def handler(draft: _Draft, entry: _Entry) -> None:
+        kind, colon, path = entry.value.partition(":")
+        if colon and kind == "append":
+            draft.fields[slot] = Output(kind="file", path=path)
+        elif not colon and kind in ("journal", "null", "inherit"):
+            draft.fields[slot] = Output(kind=kind)
+        else:
+            draft.extras.append(
+                Extra(
+                    format=FORMAT,
+                    key=f"{entry.section}.{entry.key}",
+                    value=entry.value,
+                    origin=Origin(span=entry.span),
+                )
+            )
+
+    return handler
+
+
 _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Unit", "Description"): _set("description", _text),
     ("Unit", "Requires"): _requires,
@@ -279,6 +317,10 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Service", "Group"): _set("group", _text),
     ("Service", "WorkingDirectory"): _set("working_directory", _text),
     ("Service", "UMask"): _set("umask", _text),
+    ("Service", "Environment"): _environment,
+    ("Service", "EnvironmentFile"): _environment_file,
+    ("Service", "StandardOutput"): _output("stdout"),
+    ("Service", "StandardError"): _output("stderr"),
     ("Service", "ExecStart"): _set("start", _command),
     ("Service", "ExecStop"): _set("stop", _command),
     ("Service", "ExecReload"): _set("reload", _command),

@@ -54,18 +54,29 @@ def split(value: str, span: Span) -> tuple[tuple[str, ...], str]:
     while text[:1] in PREFIX_CHARACTERS and text[:1]:
         prefixes += text[0]
         text = text[1:]
+    words = tuple(word.replace("$$", "$") for word in split_words(text, span))
+    if not words:
+        raise ParseError("empty command line", span, code="SV101")
+    return words, prefixes
+
+
+def split_words(text: str, span: Span) -> tuple[str, ...]:
+    """Split a list value (``Environment=``, ``Exec*=``) into unquoted, unescaped words."""
     words: list[str] = []
     position = 0
     while True:
         while position < len(text) and text[position] in " \t\n":
             position += 1
         if position >= len(text):
-            break
+            return tuple(words)
         word, position = _read_word(text, position, span)
-        words.append(word.replace("%%", "%").replace("$$", "$"))
-    if not words:
-        raise ParseError("empty command line", span, code="SV101")
-    return tuple(words), prefixes
+        words.append(word.replace("%%", "%"))
+
+
+def join_assignment(key: str, value: str) -> str:
+    """Quote one ``KEY=value`` word of ``Environment=`` so split_words gives it back."""
+    body = f"{key}={value}".replace("%", "%%").replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{body}"'
 
 
 def _read_word(text: str, position: int, span: Span) -> tuple[str, int]:

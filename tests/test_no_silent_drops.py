@@ -1,0 +1,90 @@
+"""Every field an emitter cannot write is in its loss report: nothing is dropped silently.
+
+A service with every model field set goes through each format's emitter and parser; what
+comes back must equal what went in, except the fields the loss log names.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.asserts import model_differences
+from translator import api
+from translator.formats import FORMATS
+from translator.formats._options import EmitOptions
+from translator.loss import LossLog
+from translator.model import (
+    Action,
+    Alert,
+    Command,
+    Dependency,
+    EnvironmentFile,
+    Extra,
+    HealthCheck,
+    Host,
+    NetworkProbe,
+    Output,
+    ResourceProbe,
+    RestartPolicy,
+    RestartWhen,
+    Service,
+    Source,
+    StartLimit,
+)
+
+DATABASE = Service(
+    name="db",
+    start=Command(argv=("/usr/sbin/dbd",)),
+    pidfile="/run/db.pid",
+    daemonizes=True,
+    restart=RestartPolicy(when=RestartWhen.ALWAYS),
+)
+KITCHEN_SINK = Service(
+    name="sink",
+    description="Kitchen sink",
+    start=Command(argv=("/usr/sbin/sinkd", "--config", "/etc/sink/a b.conf"), timeout=30),
+    stop=Command(argv=("/usr/sbin/sinkd", "--stop"), timeout=10),
+    restart_command=Command(argv=("/usr/sbin/sinkd", "--restart")),
+    reload=Command(argv=("/usr/sbin/sinkd", "--reload")),
+    working_directory="/srv/sink",
+    user="sink",
+    group="sink",
+    umask="0027",
+    environment=(("LANG", "C.UTF-8"), ("GREETING", 'say "hi" at 100%')),
+    environment_files=(EnvironmentFile(path="/etc/default/sink", is_optional=True),),
+    stdout=Output(kind="file", path="/var/log/sink.out"),
+    stderr=Output(kind="null"),
+    pidfile="/run/sink.pid",
+    daemonizes=True,
+    stop_signal="SIGINT",
+    restart=RestartPolicy(when=RestartWhen.ON_FAILURE, delay=5),
+    start_limit=StartLimit(burst=3, interval=60, action=Action.ALERT),
+    health_checks=(
+        HealthCheck(
+            probe=NetworkProbe(port=8080, protocol="http", request="/health"), action=Action.RESTART
+        ),
+        HealthCheck(probe=ResourceProbe(metric="memory", operator=">", limit=80, unit="%")),
+    ),
+    dependencies=(Dependency(name="db"),),
+    groups=("web",),
+    enabled_at_boot=False,
+    instances=2,
+    alerts=(Alert(recipient="ops@example.org"),),
+    extras=(
+        Extra(format="systemd", key="Service.Nice", value="5"),
+        Extra(format="monit", key="every", value="every 2 cycles"),
+    ),
+)
+HOST = Host(services=(DATABASE, KITCHEN_SINK), probe_interval=30)
+TARGETS = [fmt for fmt in FORMATS.values() if hasattr(fmt.module, "parse")]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda fmt: fmt.id)
+def test_every_field_is_written_or_reported(target) -> None:
+    losses = LossLog()
+    files = target.module.emit(HOST, EmitOptions(companion=False), losses)
+    sources = [
+        Source(path=name, text=text) for name, text in sorted(files.items()) if "/" not in name
+    ]
+    back = api.parse(sources, source_format=target.id, load_include=None).host
+    assert list(model_differences(HOST, back, tuple(losses.losses))) == []
