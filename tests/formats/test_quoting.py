@@ -21,8 +21,8 @@ ARGVS = [
 
 @pytest.mark.parametrize("argv", ARGVS)
 def test_systemd_round_trip(argv: tuple[str, ...]) -> None:
-    line = systemd_quoting.join(argv)
-    assert systemd_quoting.split(line, SPAN) == (argv, "")
+    words, prefixes = systemd_quoting.split(systemd_quoting.join(argv), SPAN)
+    assert (systemd_quoting.literal(words), prefixes) == (argv, "")
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,33 @@ def test_systemd_round_trip(argv: tuple[str, ...]) -> None:
     ],
 )
 def test_systemd_split(line: str, argv: tuple[str, ...]) -> None:
-    assert systemd_quoting.split(line, SPAN)[0] == argv
+    assert systemd_quoting.literal(systemd_quoting.split(line, SPAN)[0]) == argv
+
+
+@pytest.mark.parametrize(
+    ("words", "line"),
+    [
+        (("/bin/kill", "-HUP", "$MAINPID"), "/bin/kill -HUP $MAINPID"),
+        (
+            ("/usr/sbin/sshd", "-D", "$SSHD_OPTS", "--x=${A}$$"),
+            "/usr/sbin/sshd -D $SSHD_OPTS --x=${A}$$",
+        ),
+        (("/bin/echo", "a b $X"), '/bin/echo "a b $X"'),
+    ],
+)
+def test_systemd_references_stay_references(words: tuple[str, ...], line: str) -> None:
+    assert systemd_quoting.has_references(words)
+    assert systemd_quoting.join(words, expands_variables=True) == line
+    assert systemd_quoting.split(line, SPAN)[0] == words
+
+
+def test_monit_runs_references_through_a_shell() -> None:
+    argv = ("/usr/sbin/sshd", "-D", "$OPTS", "--name=${NAME}x", "$$5", "it's")
+    assert monit_quoting.through_shell(argv) == (
+        "/bin/sh",
+        "-c",
+        "exec /usr/sbin/sshd -D $OPTS --name=\"${NAME}\"x '$'5 'it'\"'\"'s'",
+    )
 
 
 def test_systemd_prefixes_are_separated() -> None:

@@ -12,6 +12,7 @@ CASES = [
     Case("sshd", read="monit", write=("systemd", "monit")),
     Case("full-process", read="monit", write=("systemd", "monit")),
     Case("watch-only", read="monit", write=("systemd", "monit")),
+    Case("webapp", read="systemd", write=("monit", "systemd"), input="webapp.service"),
 ]
 
 

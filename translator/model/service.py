@@ -48,12 +48,19 @@ class Action(str, Enum):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Command:
-    """A program to run, as an argv list, with the identity and time it runs with."""
+    """A program to run, as an argv list, with the identity and time it runs with.
+
+    With ``expands_variables``, ``$NAME`` and ``${NAME}`` in argv are references to the
+    environment, resolved when the command runs (a whole-word ``$NAME`` splits into
+    words, ``${NAME}`` inside a word does not) and ``$$`` is a literal dollar sign;
+    otherwise every character is literal.
+    """
 
     argv: tuple[str, ...]
     user: str | None = None
     group: str | None = None
     timeout: float | None = None
+    expands_variables: bool = False
     origin: Origin = origin_field()
 
 

@@ -60,7 +60,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     cycle = host.probe_interval or DEFAULT_CYCLE_SECONDS
     for service in host.services:
         files[f"{service.name}.monitrc"] = _file(
-            options.header, list(_service(service, cycle, losses))
+            options.header, list(_service(service, host.services, cycle, losses))
         )
     return files
 
@@ -81,31 +81,56 @@ def _settings(host: Host) -> Iterator[str]:
             yield extra.value
 
 
-def _service(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
+def _service(
+    service: Service, services: tuple[Service, ...], cycle: float, losses: LossLog
+) -> Iterator[str]:
     _report_unsupported(service, losses)
     yield _check_line(service, losses)
     yield from (f"  group {group}" for group in service.groups)
-    for slot, word in (("start", "start"), ("stop", "stop"), ("restart_command", "restart")):
-        command: Command | None = getattr(service, slot)
-        if command is not None and service.user and not command.user:
-            command = replace(command, user=service.user, group=command.group or service.group)
-        if command is not None:
-            line = _program(word, command, service, slot, losses)
-            if line:
-                yield f"  {line}"
+    yield from _programs(service, losses)
     for check in service.health_checks:
         line = _if(check, service, losses)
         if line:
             yield f"  {line}"
     yield from _limits(service, cycle, losses)
-    if service.dependencies:
-        yield "  depends on " + ", ".join(d.name for d in service.dependencies)
+    yield from _dependencies(service, {s.name for s in services}, losses)
     if service.is_process and service.restart.when is RestartWhen.NEVER:
         yield "  mode passive"
     if not service.enabled_at_boot:
         yield "  onreboot nostart"
     yield from (f"  {_alert(a.recipient, a.events, a.is_exclusion)}" for a in service.alerts)
     yield from _extras(service, losses)
+
+
+def _programs(service: Service, losses: LossLog) -> Iterator[str]:
+    """Start, stop and restart programs, run as the service's user unless they say."""
+    for slot, word in (("start", "start"), ("stop", "stop"), ("restart_command", "restart")):
+        command: Command | None = getattr(service, slot)
+        if command is None:
+            continue
+        if command.expands_variables:
+            command = _through_shell(command, service, slot, losses)
+        if service.user and not command.user:
+            command = replace(command, user=service.user, group=command.group or service.group)
+        line = _program(word, command, service, slot, losses)
+        if line:
+            yield f"  {line}"
+
+
+def _dependencies(service: Service, defined: set[str], losses: LossLog) -> Iterator[str]:
+    """Write depends-on for checks this file defines (monit refuses any other)."""
+    for dependency in service.dependencies:
+        if dependency.name not in defined:
+            losses.unsupported(
+                dependency.origin,
+                "dependencies",
+                service=service.name,
+                code="SV708",
+                reason=f"monit can only depend on a check of its own, not {dependency.name}",
+                action="left out",
+            )
+    if known := [d.name for d in service.dependencies if d.name in defined]:
+        yield "  depends on " + ", ".join(known)
 
 
 _NO_EQUIVALENT = {
@@ -173,6 +198,19 @@ def _report_unsupported(service: Service, losses: LossLog) -> None:
         )
 
 
+def _through_shell(command: Command, service: Service, slot: str, losses: LossLog) -> Command:
+    losses.unsupported(
+        command.origin,
+        f"{slot}.argv",
+        service=service.name,
+        code="SV716",
+        severity=Severity.INFO,
+        action="runs it through /bin/sh -c",
+        reason="monit does not expand $VARIABLES in a program",
+    )
+    return replace(command, argv=quoting.through_shell(command.argv), expands_variables=False)
+
+
 def _check_line(service: Service, losses: LossLog) -> str:
     if service.kind is ServiceKind.PROCESS:
         return f"check process {service.name} {_process_match(service, losses)}"
@@ -196,7 +234,7 @@ def _process_match(service: Service, losses: LossLog) -> str:
         pattern = pattern_for(service.start.argv if service.start else (service.name,))
         losses.unsupported(
             service.origin,
-            "pidfile",
+            "match_pattern",
             service=service.name,
             code="SV711",
             severity=Severity.INFO,

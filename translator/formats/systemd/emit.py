@@ -14,7 +14,7 @@ from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import unit_name, wrapped_unit
 from translator.loss import LossLog
-from translator.model import Action, Host, RestartWhen, Service
+from translator.model import Action, Command, Host, RestartWhen, Service
 
 FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
@@ -23,7 +23,9 @@ _OUTPUTS = {"file": "append:"}
 
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     """Return ``{unit file name: text}`` for the processes of ``host``."""
-    units = {s.name: unit_name(s) for s in host.services if s.is_process}
+    # A dependency on a process is on its unit; on a watched-only check it is lost; on
+    # anything this input does not define it is taken to be a unit of that name.
+    units = {s.name: unit_name(s) if s.is_process else None for s in host.services}
     files: dict[str, str] = {}
     _report_host(host, losses)
     for service in host.services:
@@ -128,7 +130,9 @@ def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) 
         )
 
 
-def _unit(service: Service, units: dict[str, str], options: EmitOptions, losses: LossLog) -> str:
+def _unit(
+    service: Service, units: dict[str, str | None], options: EmitOptions, losses: LossLog
+) -> str:
     lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
     if service.groups:
         lines.append(f"# groups: {' '.join(service.groups)}")
@@ -173,7 +177,7 @@ def _own_extras(service: Service) -> dict[str, list[str]]:
     return sections
 
 
-def _unit_section(service: Service, units: dict[str, str], losses: LossLog) -> Iterator[str]:
+def _unit_section(service: Service, units: dict[str, str | None], losses: LossLog) -> Iterator[str]:
     if service.description:
         yield f"Description={service.description}"
     limit = service.start_limit
@@ -193,8 +197,9 @@ def _unit_section(service: Service, units: dict[str, str], losses: LossLog) -> I
             )
     needed = []
     for dependency in service.dependencies:
-        if dependency.name in units:
-            needed.append(units[dependency.name])
+        unit = units.get(dependency.name, f"{dependency.name}.service")
+        if unit is not None:
+            needed.append(unit)
         else:
             losses.unsupported(
                 dependency.origin,
@@ -277,15 +282,15 @@ def _environment(service: Service) -> Iterator[str]:
 
 def _commands(service: Service, losses: LossLog) -> Iterator[str]:
     if service.start:
-        yield f"ExecStart={quoting.join(service.start.argv)}"
+        yield _exec("ExecStart", service.start)
         if service.start.timeout is not None:
             yield f"TimeoutStartSec={service.start.timeout:g}"
     if service.stop:
-        yield f"ExecStop={quoting.join(service.stop.argv)}"
+        yield _exec("ExecStop", service.stop)
         if service.stop.timeout is not None:
             yield f"TimeoutStopSec={service.stop.timeout:g}"
     if service.reload:
-        yield f"ExecReload={quoting.join(service.reload.argv)}"
+        yield _exec("ExecReload", service.reload)
     if service.restart_command:
         losses.unsupported(
             service.restart_command.origin,
@@ -298,6 +303,10 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
         )
     if service.stop_signal:
         yield f"KillSignal={service.stop_signal}"
+
+
+def _exec(key: str, command: Command) -> str:
+    return f"{key}={quoting.join(command.argv, expands_variables=command.expands_variables)}"
 
 
 def needs_watcher(service: Service, host: Host) -> bool:

@@ -146,8 +146,18 @@ def parse(source: Source, *, load_include: IncludeLoader | None = None) -> Parse
     return ParseResult(host=Host(services=(service,), origin=Origin(span=service.origin.span)))
 
 
+_SPAN_NAMES = {
+    "Environment": "environment",
+    "EnvironmentFile": "environment_files",
+    "StandardOutput": "stdout",
+    "StandardError": "stderr",
+}
+
+
 def _apply(draft: _Draft, entry: _Entry) -> None:
     handler = _HANDLERS.get((entry.section, entry.key))
+    if entry.key in _SPAN_NAMES:
+        draft.spans.setdefault(_SPAN_NAMES[entry.key], entry.span)
     if handler is None:
         draft.extras.append(
             Extra(
@@ -186,7 +196,9 @@ def _seconds(value: str, span: Span) -> float:
 
 def _command(value: str, span: Span) -> Command:
     argv, _prefixes = quoting.split(value, span)
-    return Command(argv=argv, origin=Origin(span=span))
+    if quoting.has_references(argv):
+        return Command(argv=argv, expands_variables=True, origin=Origin(span=span))
+    return Command(argv=quoting.literal(argv), origin=Origin(span=span))
 
 
 def _type(draft: _Draft, entry: _Entry) -> None:

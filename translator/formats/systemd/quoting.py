@@ -14,6 +14,7 @@ from translator.model import Span
 
 PREFIX_CHARACTERS = "-@:+!"
 _SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+_SAFE_WITH_REFERENCES = re.compile(r"[A-Za-z0-9_@%+=:,./${}-]+")
 _C_ESCAPES = {
     "a": "\a",
     "b": "\b",
@@ -30,18 +31,41 @@ _C_ESCAPES = {
 }
 
 
-def join(argv: tuple[str, ...]) -> str:
-    """Join argv into an ``Exec*=`` value that systemd splits back into exactly argv."""
-    return " ".join(_quote_word(arg, is_first=index == 0) for index, arg in enumerate(argv))
+_REFERENCE = re.compile(r"\$\$|\$\{\w+\}|\$\w+")
 
 
-def _quote_word(arg: str, *, is_first: bool) -> str:
-    escaped = arg.replace("%", "%%").replace("$", "$$")
+def join(argv: tuple[str, ...], *, expands_variables: bool = False) -> str:
+    """Join argv into an ``Exec*=`` value that systemd splits back into exactly argv.
+
+    With ``expands_variables`` the words already use systemd's ``$`` syntax (see
+    model.Command); otherwise every ``$`` is literal and doubled.
+    """
+    return " ".join(
+        _quote_word(arg, is_first=index == 0, keep_dollars=expands_variables)
+        for index, arg in enumerate(argv)
+    )
+
+
+def literal(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Read words with no variable references literally: ``$$`` is one dollar sign."""
+    return tuple(word.replace("$$", "$") for word in words)
+
+
+def has_references(words: tuple[str, ...]) -> bool:
+    """Whether any word refers to an environment variable (``$$`` does not)."""
+    return any(m.group() != "$$" for word in words for m in _REFERENCE.finditer(word))
+
+
+def _quote_word(arg: str, *, is_first: bool, keep_dollars: bool) -> str:
+    escaped = arg.replace("%", "%%")
+    safe = _SAFE_WITH_REFERENCES if keep_dollars else _SAFE
+    if not keep_dollars:
+        escaped = escaped.replace("$", "$$")
     if is_first and arg[:1] in PREFIX_CHARACTERS:
         escaped = "\\" + escaped  # keep a leading '-' from reading as a prefix (rare)
     if escaped == ";":
         return "\\;"
-    if escaped and _SAFE.fullmatch(escaped):
+    if escaped and safe.fullmatch(escaped):
         return escaped
     body = escaped.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return f'"{body}"'
@@ -54,7 +78,7 @@ def split(value: str, span: Span) -> tuple[tuple[str, ...], str]:
     while text[:1] in PREFIX_CHARACTERS and text[:1]:
         prefixes += text[0]
         text = text[1:]
-    words = tuple(word.replace("$$", "$") for word in split_words(text, span))
+    words = split_words(text, span)
     if not words:
         raise ParseError("empty command line", span, code="SV101")
     return words, prefixes
