@@ -329,12 +329,16 @@ def _network_test(probe: NetworkProbe) -> str:
         parts.append(f"type {probe.transport}")
     if probe.protocol:
         parts.append(f"protocol {probe.protocol}")
-    for key, value in probe.details:
-        parts.append(f"{'http headers' if key == 'headers' else key} {value}")
     if probe.request:
         parts.append(f'request "{probe.request}"')
     if probe.expect_status is not None:
         parts.append(f"status = {probe.expect_status}")
+    # monit reads http headers and content after the request (its grammar's order)
+    order = ("headers", "content")
+    for key, value in sorted(
+        probe.details, key=lambda d: order.index(d[0]) if d[0] in order else -1
+    ):
+        parts.append(f"{'http headers' if key == 'headers' else key} {value}")
     if probe.timeout is not None:
         parts.append(f"with timeout {probe.timeout:g} seconds")
     return " ".join(parts)
