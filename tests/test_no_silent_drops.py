@@ -76,7 +76,9 @@ KITCHEN_SINK = Service(
     ),
 )
 HOST = Host(services=(DATABASE, KITCHEN_SINK), probe_interval=30)
-TARGETS = [fmt for fmt in FORMATS.values() if hasattr(fmt.module, "parse")]
+TARGETS = [
+    fmt for fmt in FORMATS.values() if hasattr(fmt.module, "parse") and hasattr(fmt.module, "emit")
+]
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda fmt: fmt.id)

@@ -35,6 +35,9 @@ class Format:
 FORMATS: dict[str, Format] = {
     "monit": Format("monit", "translator.formats.monit", "monit control files (monitrc, conf.d)"),
     "systemd": Format("systemd", "translator.formats.systemd", "systemd service units"),
+    "supervisord": Format(
+        "supervisord", "translator.formats.supervisord", "supervisord.conf and conf.d programs"
+    ),
 }
 
 

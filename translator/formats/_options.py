@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -16,3 +17,15 @@ class EmitOptions:
 
     companion: bool = True
     header: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParseOptions:
+    """What a supervisor would know besides its files.
+
+    ``environ``: the supervisor's own environment (supervisord's ``--env NAME=VALUE``),
+    never svconv's. ``host_node_name``: the host name configuration may refer to.
+    """
+
+    environ: Mapping[str, str] = field(default_factory=dict)
+    host_node_name: str = "localhost"

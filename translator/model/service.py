@@ -219,7 +219,15 @@ class Service:
     """One supervised thing and everything its supervisor knows about it.
 
     ``daemonizes`` says whether the start command returns and leaves the daemon
-    running in the background (None: unknown).
+    running in the background (None: unknown). ``stop_signal`` is a name such as
+    ``SIGTERM``; ``stop_timeout`` the seconds to wait after it before killing.
+    ``stops_process_group``/``kills_process_group``: the stop signal and the final kill go
+    to the whole process group, not just the main process (None: not said).
+    ``success_exit_codes``: exits that count as clean. ``min_uptime``: seconds a process
+    must stay up to count as started; ``start_retries``: failed starts in a row before
+    giving up. ``start_order``: lower starts first (and stops last).
+    Which fields the input set explicitly, rather than left to the format's default, is
+    what ``origin.fields`` has a span for.
     """
 
     name: str
@@ -242,8 +250,15 @@ class Service:
     daemonizes: bool | None = None
     match_pattern: str | None = None
     stop_signal: str | None = None
+    stop_timeout: float | None = None
+    stops_process_group: bool | None = None
+    kills_process_group: bool | None = None
     restart: RestartPolicy = RestartPolicy()
+    success_exit_codes: tuple[int, ...] = (0,)
+    min_uptime: float | None = None
+    start_retries: int | None = None
     start_limit: StartLimit | None = None
+    start_order: int | None = None
     health_checks: tuple[HealthCheck, ...] = ()
     dependencies: tuple[Dependency, ...] = ()
     groups: tuple[str, ...] = ()

@@ -18,6 +18,7 @@ from lark.tree import Meta
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
 from translator.errors import ParseError
 from translator.formats import _grammar
+from translator.formats._options import ParseOptions
 from translator.formats.monit import quoting
 from translator.model import (
     Action,
@@ -643,6 +644,7 @@ def parse(
     source: Source,
     *,
     load_include: IncludeLoader | None = None,
+    options: ParseOptions | None = None,
     fragment: bool = False,
 ) -> ParseResult:
     """Parse a monit control file (and, through ``load_include``, what it includes).
@@ -651,13 +653,14 @@ def parse(
     ``templates/rootbin``): its options then attach to a placeholder check and are
     returned as that check's extras. Raises ParseError on input monit rejects.
     """
-    return parse_many([source], load_include=load_include, fragment=fragment)
+    return parse_many([source], load_include=load_include, options=options, fragment=fragment)
 
 
 def parse_many(
     sources: list[Source],
     *,
     load_include: IncludeLoader | None = None,
+    options: ParseOptions | None = None,
     fragment: bool = False,
 ) -> ParseResult:
     """Parse several files as one control file, as if the first included the others.

@@ -19,6 +19,7 @@ from lark.tree import Meta
 from translator.diagnostics import IncludeLoader, ParseResult
 from translator.errors import ParseError
 from translator.formats import _grammar
+from translator.formats._options import ParseOptions
 from translator.formats.systemd import quoting
 from translator.model import (
     Command,
@@ -127,10 +128,16 @@ _Handler = Callable[[_Draft, _Entry], None]
 _Converter = Callable[[str, Span], object]
 
 
-def parse(source: Source, *, load_include: IncludeLoader | None = None) -> ParseResult:
+def parse(
+    source: Source,
+    *,
+    load_include: IncludeLoader | None = None,
+    options: ParseOptions | None = None,
+) -> ParseResult:
     """Parse one ``.service`` unit into a host holding that one service.
 
-    ``load_include`` will find drop-ins (issue #5); it is not used yet.
+    ``load_include`` will find drop-ins and ``options`` resolve specifiers (issue #5);
+    neither is used yet.
     """
     try:
         tree = _grammar.load("systemd").parse(source.text.rstrip("\n") + "\n")
