@@ -11,6 +11,7 @@ from typing import Any
 
 from translator import api
 from translator.diagnostics import IncludeLoader
+from translator.formats import FORMATS
 from translator.loss import Loss
 from translator.model import Host, Service, Source, Span
 
@@ -117,7 +118,8 @@ def round_trip_problems(translation: api.Translation, target: str) -> list[str]:
     files = own_files(translation, target)
     sources = [Source(path=name, text=text) for name, text in sorted(files.items())]
     back = api.parse(sources, source_format=target, load_include=None).host if sources else Host()
-    problems = list(model_differences(translation.host, back, translation.losses))
+    defaults = getattr(FORMATS[target].module, "DEFAULTS", {})
+    problems = list(model_differences(translation.host, back, translation.losses, defaults))
     again = (
         api.convert(sources, target_format=target, source_format=target, load_include=None)
         if sources
@@ -138,8 +140,14 @@ def _body(text: str) -> str:
     )
 
 
-def model_differences(original: Host, back: Host, losses: tuple[Loss, ...]) -> Iterator[str]:
-    """Field paths where ``back`` differs from ``original``, bar fields named in losses."""
+def model_differences(
+    original: Host, back: Host, losses: tuple[Loss, ...], defaults: dict[str, object] | None = None
+) -> Iterator[str]:
+    """Field paths where ``back`` differs from ``original``, bar fields named in losses.
+
+    ``defaults`` are the target's values for fields a file leaves unsaid: an original
+    that said nothing (None) and comes back as that default has not changed.
+    """
     for service in original.services:
         ignored = {loss.field for loss in losses if loss.service == service.name}
         if "service" in ignored:
@@ -148,6 +156,7 @@ def model_differences(original: Host, back: Host, losses: tuple[Loss, ...]) -> I
         if other is None:
             yield f"{service.name}: missing after the round trip"
             continue
+        other = _undefault(other, service, defaults or {})
         for path, left, right in _compare(_normal(service), _normal(other), service.name):
             if not any(
                 path == f"{service.name}.{f}" or path.startswith(f"{service.name}.{f}.")
@@ -157,6 +166,15 @@ def model_differences(original: Host, back: Host, losses: tuple[Loss, ...]) -> I
 
 
 _NOT_COMPARED = {"origin", "managed_by"}
+
+
+def _undefault(back: Service, original: Service, defaults: dict[str, object]) -> Service:
+    said = {
+        name: getattr(original, name)
+        for name, value in defaults.items()
+        if getattr(original, name) is None and getattr(back, name) == value
+    }
+    return replace(back, **said)
 
 
 def _normal(service: Service) -> Service:

@@ -21,6 +21,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         "translator.report",
         ("translator.model", "translator.diagnostics", "translator.loss", "translator.report"),
     ),
+    ("translator.knowledge", ("translator.knowledge",)),
     ("translator.formats._", ("translator.errors",)),
     (
         "translator.formats",
@@ -31,6 +32,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.loss",
             "translator.formats._grammar",
             "translator.formats._options",
+            "translator.knowledge",
         ),
     ),
     (

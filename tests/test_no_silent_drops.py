@@ -57,6 +57,12 @@ KITCHEN_SINK = Service(
     pidfile="/run/sink.pid",
     daemonizes=True,
     stop_signal="SIGINT",
+    stop_timeout=15,
+    stops_process_group=True,
+    kills_process_group=True,
+    success_exit_codes=(0, 2),
+    min_uptime=5,
+    start_order=50,
     restart=RestartPolicy(when=RestartWhen.ON_FAILURE, delay=5),
     start_limit=StartLimit(burst=3, interval=60, action=Action.ALERT),
     health_checks=(
@@ -89,4 +95,5 @@ def test_every_field_is_written_or_reported(target) -> None:
         Source(path=name, text=text) for name, text in sorted(files.items()) if "/" not in name
     ]
     back = api.parse(sources, source_format=target.id, load_include=None).host
-    assert list(model_differences(HOST, back, tuple(losses.losses))) == []
+    defaults = getattr(target.module, "DEFAULTS", {})
+    assert list(model_differences(HOST, back, tuple(losses.losses), defaults)) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 
 from translator import io
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult
@@ -90,7 +91,7 @@ def _companion_files(host: Host, target_format: str, header: str) -> dict[str, s
     """Write a monit check per service that needs watching, which drives the target."""
     target = FORMATS[target_format].module
     watcher = FORMATS[WATCHER].module
-    watched = [s for s in host.services if target.needs_watcher(s, host)]
+    watched = [s for s in host.services if _needs_watcher(s, host, target)]
     if not watched:
         return {}
     names = {s.name for s in watched}
@@ -107,11 +108,11 @@ def _companion_files(host: Host, target_format: str, header: str) -> dict[str, s
     return {f"{WATCHER}/{name}": text for name, text in files.items()} | keep_alive
 
 
-def _companion(service: Service, names: set[str], target: object) -> Service:
+def _companion(service: Service, names: set[str], target: ModuleType) -> Service:
     dependencies = tuple(d for d in service.dependencies if d.name in names)
     if not service.is_process:
         return replace(service, dependencies=dependencies)
-    start, stop = target.control_commands(service)  # type: ignore[attr-defined]
+    start, stop = target.control_commands(service)
     if service.start is not None:
         start = replace(start, timeout=service.start.timeout)
     if service.stop is not None:
@@ -119,7 +120,7 @@ def _companion(service: Service, names: set[str], target: object) -> Service:
     pattern = service.match_pattern
     if pattern is None and service.pidfile is None and service.start is not None:
         pattern = FORMATS[WATCHER].module.pattern_for(service.start.argv)
-    is_wrapper = target.unit_name(service) != f"{service.name}.service"  # type: ignore[attr-defined]
+    is_wrapper = _wrapped(service, target) is not None
     return replace(
         service,
         start=start,
@@ -141,6 +142,25 @@ def _by_format(sources: Sequence[Source], fmt: str | None) -> list[tuple[str, li
         else:
             groups.append((source_fmt, [source]))
     return groups
+
+
+def _wrapped(service: Service, target: ModuleType) -> str | None:
+    """Name the existing service of the target that ``service`` only starts, if any."""
+    wrapped_unit = getattr(target, "wrapped_unit", None)
+    found: str | None = wrapped_unit(service) if wrapped_unit else None
+    return found
+
+
+def _needs_watcher(service: Service, host: Host, target: ModuleType) -> bool:
+    """Whether part of ``service`` only works if a watcher (monit) keeps checking it."""
+    if not service.is_process or _wrapped(service, target) is not None:
+        return True
+    if service.health_checks or service.alerts:
+        return True
+    if any(extra.format == WATCHER for extra in service.extras):
+        return True
+    watched = {s.name for s in host.services if not s.is_process}
+    return any(dependency.name in watched for dependency in service.dependencies)
 
 
 def _parse_group(

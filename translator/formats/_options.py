@@ -13,10 +13,13 @@ class EmitOptions:
     ``companion``: what the target cannot watch (probes, alerts, file checks) is kept
     in a companion monit check, and reported as kept rather than dropped.
     ``header``: a comment (without comment markers) put first in every file.
+    ``standalone``: write a whole configuration that runs on its own (supervisord.conf
+    with its socket, log and pidfile beside it) rather than files for a conf.d.
     """
 
     companion: bool = True
     header: str = ""
+    standalone: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

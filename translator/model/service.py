@@ -80,10 +80,14 @@ class RestartPolicy:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StartLimit:
-    """At most ``burst`` starts within ``interval`` seconds, then ``action``."""
+    """At most ``burst`` starts within ``interval`` seconds, then ``action``.
+
+    With no ``interval`` the starts are counted while they fail in a row (supervisord's
+    startretries), however long that takes.
+    """
 
     burst: int
-    interval: float
+    interval: float | None
     action: Action = Action.GIVE_UP
     origin: Origin = origin_field()
 
@@ -224,8 +228,7 @@ class Service:
     ``stops_process_group``/``kills_process_group``: the stop signal and the final kill go
     to the whole process group, not just the main process (None: not said).
     ``success_exit_codes``: exits that count as clean. ``min_uptime``: seconds a process
-    must stay up to count as started; ``start_retries``: failed starts in a row before
-    giving up. ``start_order``: lower starts first (and stops last).
+    must stay up to count as started. ``start_order``: lower starts first (and stops last).
     Which fields the input set explicitly, rather than left to the format's default, is
     what ``origin.fields`` has a span for.
     """
@@ -256,7 +259,6 @@ class Service:
     restart: RestartPolicy = RestartPolicy()
     success_exit_codes: tuple[int, ...] = (0,)
     min_uptime: float | None = None
-    start_retries: int | None = None
     start_limit: StartLimit | None = None
     start_order: int | None = None
     health_checks: tuple[HealthCheck, ...] = ()

@@ -112,6 +112,18 @@ def _programs(service: Service, losses: LossLog) -> Iterator[str]:
             command = _through_shell(command, service, slot, losses)
         if service.user and not command.user:
             command = replace(command, user=service.user, group=command.group or service.group)
+        if slot == "stop" and service.stop_timeout is not None:
+            if command.timeout not in (None, service.stop_timeout):
+                losses.unsupported(
+                    command.origin,
+                    "stop.timeout",
+                    service=service.name,
+                    code="SV710",
+                    severity=Severity.INFO,
+                    reason="monit has one stop timeout",
+                    action="the service's stop timeout is used",
+                )
+            command = replace(command, timeout=service.stop_timeout)
         line = _program(word, command, service, slot, losses)
         if line:
             yield f"  {line}"
@@ -143,6 +155,10 @@ _NO_EQUIVALENT = {
     "stderr": "error output redirection",
     "stop_signal": "a stop signal (it runs the stop program)",
     "reload": "a reload command",
+    "stops_process_group": "process-group signalling",
+    "kills_process_group": "process-group killing",
+    "min_uptime": "a minimum uptime for a start to count",
+    "start_order": "start priorities (use depends on)",
 }
 
 
@@ -158,6 +174,26 @@ def _report_unsupported(service: Service, losses: LossLog) -> None:
                 reason=f"monit has nowhere to put {what}",
                 action="left out",
             )
+    if service.stop_timeout is not None and service.stop is None:
+        losses.unsupported(
+            service.origin,
+            "stop_timeout",
+            service=service.name,
+            code="SV710",
+            reason="monit waits for a stop program, and there is none",
+            action="left out",
+            severity=Severity.INFO,
+        )
+    if service.success_exit_codes != (0,):
+        losses.unsupported(
+            service.origin,
+            "success_exit_codes",
+            service=service.name,
+            code="SV710",
+            severity=Severity.INFO,
+            action="left out",
+            reason="monit does not look at how a process exits",
+        )
     if service.restart.when is RestartWhen.ON_FAILURE:
         losses.unsupported(
             service.restart.origin,
@@ -371,9 +407,9 @@ def _limits(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
     limit = service.start_limit
     if limit is None:
         return
-    wanted = max(1, round(limit.interval / cycle))
+    wanted = max(1, round((limit.interval or 0) / cycle))
     cycles = min(MAX_CYCLES, max(wanted, limit.burst))
-    if cycles * cycle != limit.interval:
+    if limit.interval is None or cycles * cycle != limit.interval:
         losses.unsupported(
             limit.origin,
             "start_limit.interval",
@@ -382,9 +418,13 @@ def _limits(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
             severity=Severity.INFO,
             action=f"counted over {cycles} cycles of {cycle:g}s",
             reason=f"monit counts restarts in whole cycles (1 to {MAX_CYCLES}, at least one "
-            f"per restart), not {limit.interval:g}s",
+            f"per restart), not {_interval(limit.interval)}",
         )
     yield f"  if {limit.burst} restarts within {cycles} cycles then {_ACTION_WORDS[limit.action]}"
+
+
+def _interval(seconds: float | None) -> str:
+    return "failed starts in a row" if seconds is None else f"{seconds:g}s"
 
 
 def _alert(recipient: str, events: tuple[str, ...], is_exclusion: bool) -> str:

@@ -303,6 +303,8 @@ class _Statements(Transformer[Token, list[_Statement]]):
         if str(string).startswith("'"):
             raise ParseError("a program must be in double quotes", self._span(string), code="SV101")
         options: dict[str, Any] = dict(c for c in children[2:] if isinstance(c, tuple))
+        # A stop program's timeout is how long monit waits for the service to stop.
+        stop_timeout = options.pop("timeout", None) if keyword == "stop" else None
         command = Command(
             argv=quoting.split(_text(string), self._span(string)),
             origin=Origin(span=span),
@@ -313,6 +315,9 @@ class _Statements(Transformer[Token, list[_Statement]]):
         def apply(draft: _Draft) -> None:
             draft.fields[slot] = command
             draft.spans[slot] = span
+            if stop_timeout is not None:
+                draft.fields["stop_timeout"] = stop_timeout
+                draft.spans["stop_timeout"] = span
 
         return _Option(keyword=keyword, apply=apply, span=span)
 

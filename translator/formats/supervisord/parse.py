@@ -31,6 +31,7 @@ from translator.model import (
     Service,
     Source,
     Span,
+    StartLimit,
 )
 
 FORMAT = "supervisord"
@@ -60,9 +61,26 @@ def parse(
     options: ParseOptions | None = None,
 ) -> ParseResult:
     """Parse a supervisord.conf (or a conf.d fragment) and the files it includes."""
+    return parse_many([source], load_include=load_include, options=options)
+
+
+def parse_many(
+    sources: list[Source],
+    *,
+    load_include: IncludeLoader | None = None,
+    options: ParseOptions | None = None,
+) -> ParseResult:
+    """Parse several files as supervisord reads a main file and what it includes.
+
+    The first is the main file (its ``[include]`` is followed); the others are read into
+    the same parser after it, so a ``[group:]`` may name a program of another file.
+    """
     context = options or ParseOptions()
     diagnostics: list[Diagnostic] = []
+    source = sources[0]
     document = ini.read(source)
+    for other in sources[1:]:
+        ini.read(other, document)
     _read_includes(document, source, load_include, context, diagnostics)
     environ = _supervisord_environment(document, context)
     groups = _groups(document)
@@ -329,7 +347,10 @@ def _service(
             "exitcodes", "0", _exit_codes, slot="success_exit_codes"
         ),
         "min_uptime": float(reader.convert("startsecs", "1", _integer, slot="min_uptime")),
-        "start_retries": reader.convert("startretries", "3", _integer, slot="start_retries"),
+        "start_limit": StartLimit(
+            burst=reader.convert("startretries", "3", _integer, slot="start_limit") + 1,
+            interval=None,
+        ),
         "stop_signal": reader.convert("stopsignal", "TERM", _signal, slot="stop_signal"),
         "stop_timeout": float(reader.convert("stopwaitsecs", "10", _integer, slot="stop_timeout")),
         "stops_process_group": stops_group,

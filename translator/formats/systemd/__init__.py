@@ -5,8 +5,8 @@ Imports: model, diagnostics, errors, loss, formats/_grammar, formats/_options.
 
 import re
 
-from translator.formats.systemd.control import control_commands, keep_alive, unit_name
-from translator.formats.systemd.emit import emit, needs_watcher
+from translator.formats.systemd.control import control_commands, keep_alive, wrapped_unit
+from translator.formats.systemd.emit import emit
 from translator.formats.systemd.parse import parse
 
 ID = "systemd"
@@ -24,7 +24,6 @@ __all__ = [
     "detect",
     "emit",
     "keep_alive",
-    "needs_watcher",
     "parse",
-    "unit_name",
+    "wrapped_unit",
 ]

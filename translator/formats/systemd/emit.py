@@ -46,7 +46,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
                 action=_kept(options, "no unit written; restarts stay with monit"),
             )
             continue
-        files[f"{service.name}.service"] = _unit(service, units, options, losses)
+        files[f"{service.name}.service"] = _unit(service, host, units, options, losses)
     return files
 
 
@@ -131,7 +131,11 @@ def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) 
 
 
 def _unit(
-    service: Service, units: dict[str, str | None], options: EmitOptions, losses: LossLog
+    service: Service,
+    host: Host,
+    units: dict[str, str | None],
+    options: EmitOptions,
+    losses: LossLog,
 ) -> str:
     lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
     if service.groups:
@@ -155,7 +159,8 @@ def _unit(
             action="one unit written",
         )
     extras = _own_extras(service)
-    unit_lines = [*_unit_section(service, units, losses), *extras.pop("Unit", [])]
+    after = _ordering(host, units).get(service.name, [])
+    unit_lines = [*_unit_section(service, units, after, losses), *extras.pop("Unit", [])]
     if unit_lines:
         lines += ["[Unit]", *unit_lines, ""]
     lines += ["[Service]", *_service_section(service, losses), *extras.pop("Service", [])]
@@ -177,24 +182,12 @@ def _own_extras(service: Service) -> dict[str, list[str]]:
     return sections
 
 
-def _unit_section(service: Service, units: dict[str, str | None], losses: LossLog) -> Iterator[str]:
+def _unit_section(
+    service: Service, units: dict[str, str | None], after: list[str], losses: LossLog
+) -> Iterator[str]:
     if service.description:
         yield f"Description={service.description}"
-    limit = service.start_limit
-    if limit is not None:
-        yield f"StartLimitIntervalSec={limit.interval:g}"
-        yield f"StartLimitBurst={limit.burst}"
-        if limit.action is not Action.GIVE_UP:
-            minor = limit.action in (Action.UNMONITOR, Action.STOP)
-            losses.unsupported(
-                limit.origin,
-                "start_limit.action",
-                service=service.name,
-                code="SV714",
-                severity=Severity.INFO if minor else Severity.WARNING,
-                reason=f"systemd cannot {limit.action.value} at the start limit",
-                action="it gives up instead: the unit enters the failed state",
-            )
+    yield from _start_limit(service, losses)
     needed = []
     for dependency in service.dependencies:
         unit = units.get(dependency.name, f"{dependency.name}.service")
@@ -211,7 +204,68 @@ def _unit_section(service: Service, units: dict[str, str | None], losses: LossLo
             )
     if needed:
         yield f"Requires={' '.join(needed)}"
-        yield f"After={' '.join(needed)}"
+    if ordered := sorted(set(needed) | set(after)):
+        yield f"After={' '.join(ordered)}"
+    if service.start_order is not None:
+        losses.unsupported(
+            service.origin,
+            "start_order",
+            service=service.name,
+            code="SV718",
+            severity=Severity.INFO,
+            reason="systemd has no start priorities",
+            action="After= the units with a lower one" if after else "nothing to order after",
+        )
+
+
+def _start_limit(service: Service, losses: LossLog) -> Iterator[str]:
+    limit = service.start_limit
+    if limit is None:
+        return
+    interval = limit.interval
+    if interval is None:
+        # Failed starts in a row: each takes about the minimum uptime plus RestartSec=1.
+        interval = limit.burst * ((service.min_uptime or 0) + 1) + 1
+        losses.unsupported(
+            limit.origin,
+            "start_limit.interval",
+            service=service.name,
+            code="SV714",
+            severity=Severity.INFO,
+            reason="systemd counts starts within an interval, not failed starts in a row",
+            action=f"StartLimitIntervalSec={interval:g}",
+        )
+    yield f"StartLimitIntervalSec={interval:g}"
+    yield f"StartLimitBurst={limit.burst}"
+    if limit.action is not Action.GIVE_UP:
+        minor = limit.action in (Action.UNMONITOR, Action.STOP)
+        losses.unsupported(
+            limit.origin,
+            "start_limit.action",
+            service=service.name,
+            code="SV714",
+            severity=Severity.INFO if minor else Severity.WARNING,
+            reason=f"systemd cannot {limit.action.value} at the start limit",
+            action="it gives up instead: the unit enters the failed state",
+        )
+
+
+def _ordering(host: Host, units: dict[str, str | None]) -> dict[str, list[str]]:
+    """For each service with a start order, the units of the next lower order."""
+    orders = {
+        s.name: s.start_order
+        for s in host.services
+        if s.start_order is not None and units.get(s.name)
+    }
+    after: dict[str, list[str]] = {}
+    for name, order in orders.items():
+        lower = [o for o in orders.values() if o < order]
+        if lower:
+            nearest = max(lower)
+            after[name] = [
+                u for n, o in orders.items() if o == nearest for u in [units[n]] if u is not None
+            ]
+    return after
 
 
 def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
@@ -234,10 +288,88 @@ def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
     yield from _identity(service, losses)
     yield from _environment(service)
     yield from _commands(service, losses)
+    yield from _restart(service, losses)
+    yield from _stopping(service, losses)
+
+
+def _restart(service: Service, losses: LossLog) -> Iterator[str]:
     if service.restart.when in _RESTART_VALUES:
         yield f"Restart={_RESTART_VALUES[service.restart.when]}"
-    if service.restart.delay is not None:
-        yield f"RestartSec={service.restart.delay:g}"
+    delay = service.restart.delay
+    limit = service.start_limit
+    if delay is None and limit is not None and limit.interval is None:
+        delay = 1.0  # the pause the StartLimitIntervalSec above was sized for
+        losses.unsupported(
+            service.restart.origin,
+            "restart.delay",
+            service=service.name,
+            code="SV714",
+            severity=Severity.INFO,
+            reason="systemd's default 100ms pause would use up the start limit at once",
+            action="RestartSec=1",
+        )
+    if delay is not None:
+        yield f"RestartSec={delay:g}"
+    codes = service.success_exit_codes
+    if codes != (0,):
+        if other := [str(code) for code in codes if code != 0]:
+            yield f"SuccessExitStatus={' '.join(other)}"
+        if 0 not in codes:
+            yield "RestartForceExitStatus=0"
+            losses.unsupported(
+                service.origin,
+                "success_exit_codes",
+                service=service.name,
+                code="SV719",
+                severity=Severity.INFO,
+                reason="systemd always counts exit 0 as clean",
+                action="RestartForceExitStatus=0 restarts it as if it had failed",
+            )
+    if service.min_uptime is not None:
+        losses.unsupported(
+            service.origin,
+            "min_uptime",
+            service=service.name,
+            code="SV719",
+            severity=Severity.INFO,
+            action="left out",
+            reason=f"systemd has no minimum uptime ({service.min_uptime:g}s) for a start to count",
+        )
+
+
+def _stopping(service: Service, losses: LossLog) -> Iterator[str]:
+    if service.stop_signal:
+        yield f"KillSignal={service.stop_signal}"
+    timeout = service.stop_timeout
+    if service.stop is not None and service.stop.timeout is not None:
+        losses.unsupported(
+            service.stop.origin,
+            "stop.timeout",
+            service=service.name,
+            code="SV719",
+            severity=Severity.INFO,
+            reason="systemd has one stop timeout, for the stop command and the kill after it",
+            action="the service's stop timeout is used",
+        )
+    if timeout is not None:
+        yield f"TimeoutStopSec={timeout:g}"
+    stops, kills = service.stops_process_group, service.kills_process_group
+    if stops is None and kills is None:
+        return
+    if stops and kills:
+        yield "KillMode=control-group"
+        return
+    yield "KillMode=mixed"
+    losses.unsupported(
+        service.origin,
+        "kills_process_group" if not kills else "stops_process_group",
+        service=service.name,
+        code="SV719",
+        severity=Severity.INFO,
+        reason="systemd either signals the whole group or, with KillMode=mixed, stops the "
+        "main process and kills the rest",
+        action="KillMode=mixed (stricter)",
+    )
 
 
 def _identity(service: Service, losses: LossLog) -> Iterator[str]:
@@ -287,8 +419,6 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
             yield f"TimeoutStartSec={service.start.timeout:g}"
     if service.stop:
         yield _exec("ExecStop", service.stop)
-        if service.stop.timeout is not None:
-            yield f"TimeoutStopSec={service.stop.timeout:g}"
     if service.reload:
         yield _exec("ExecReload", service.reload)
     if service.restart_command:
@@ -301,21 +431,7 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
             reason="systemd restarts with ExecStop then ExecStart, not a restart command",
             action="restart program dropped",
         )
-    if service.stop_signal:
-        yield f"KillSignal={service.stop_signal}"
 
 
 def _exec(key: str, command: Command) -> str:
     return f"{key}={quoting.join(command.argv, expands_variables=command.expands_variables)}"
-
-
-def needs_watcher(service: Service, host: Host) -> bool:
-    """Whether part of ``service`` only works if a watcher (monit) keeps checking it."""
-    if not service.is_process or wrapped_unit(service) is not None:
-        return True
-    if service.health_checks or service.alerts:
-        return True
-    if any(extra.format == "monit" for extra in service.extras):
-        return True
-    watched = {s.name for s in host.services if not s.is_process}
-    return any(dependency.name in watched for dependency in service.dependencies)

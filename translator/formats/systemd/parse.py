@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -324,6 +324,52 @@ def _output(slot: str) -> _Handler:
     return handler
 
 
+def _success_codes(draft: _Draft, entry: _Entry) -> None:
+    codes = [word for word in entry.value.split() if word.isdigit()]
+    if len(codes) != len(entry.value.split()):
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key="Service.SuccessExitStatus",
+                value=entry.value,
+                origin=Origin(span=entry.span),
+            )
+        )
+    current = draft.fields.get("success_exit_codes", (0,))
+    draft.fields["success_exit_codes"] = tuple(sorted({*current, *map(int, codes)}))
+    draft.spans["success_exit_codes"] = entry.span
+
+
+def _forced_restart(draft: _Draft, entry: _Entry) -> None:
+    if entry.value.split() == ["0"]:
+        current = draft.fields.get("success_exit_codes", (0,))
+        draft.fields["success_exit_codes"] = tuple(c for c in current if c != 0)
+        return
+    draft.extras.append(
+        Extra(
+            format=FORMAT,
+            key="Service.RestartForceExitStatus",
+            value=entry.value,
+            origin=Origin(span=entry.span),
+        )
+    )
+
+
+def _kill_mode(draft: _Draft, entry: _Entry) -> None:
+    groups = {"control-group": (True, True), "mixed": (False, True)}.get(entry.value)
+    if groups is None:
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key="Service.KillMode",
+                value=entry.value,
+                origin=Origin(span=entry.span),
+            )
+        )
+        return
+    draft.fields["stops_process_group"], draft.fields["kills_process_group"] = groups
+
+
 _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Unit", "Description"): _set("description", _text),
     ("Unit", "Requires"): _requires,
@@ -344,7 +390,10 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Service", "ExecStop"): _set("stop", _command),
     ("Service", "ExecReload"): _set("reload", _command),
     ("Service", "TimeoutStartSec"): _timeout("start"),
-    ("Service", "TimeoutStopSec"): _timeout("stop"),
+    ("Service", "TimeoutStopSec"): _set("stop_timeout", _seconds),
+    ("Service", "SuccessExitStatus"): _success_codes,
+    ("Service", "RestartForceExitStatus"): _forced_restart,
+    ("Service", "KillMode"): _kill_mode,
     ("Service", "Restart"): _restart,
     ("Service", "RestartSec"): _restart_delay,
     ("Service", "KillSignal"): _set("stop_signal", _text),
@@ -354,12 +403,9 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
 
 def _finish(name: str, draft: _Draft, source: Source) -> Service:
     fields = dict(draft.fields)
-    for slot in ("start", "stop"):
-        timeout = fields.pop(f"{slot}_timeout", None)
-        if timeout is not None and slot in fields:
-            fields[slot] = Command(
-                argv=fields[slot].argv, timeout=timeout, origin=fields[slot].origin
-            )
+    timeout = fields.pop("start_timeout", None)
+    if timeout is not None and "start" in fields:
+        fields["start"] = replace(fields["start"], timeout=timeout)
     restart_span = draft.spans.pop("restart", None)
     fields["restart"] = RestartPolicy(
         when=fields.pop("restart_when", RestartWhen.NEVER),
