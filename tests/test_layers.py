@@ -54,7 +54,6 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.io",
             "translator.errors",
             "translator.loss",
-            "translator.formats",
         ),
     ),
     ("translator", ("translator.api",)),

@@ -13,15 +13,27 @@ from typing import Any
 
 import click
 
-from translator import io
+from translator import api, io
 from translator.errors import SvconvError
-from translator.formats import FORMATS
 from translator.loss import LossLevel
 from translator.report import text
 
 _INPUTS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
 )
+
+
+def _parse_environ(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    """Turn repeated ``--env NAME=VALUE`` into a dict, refusing a word without ``=``."""
+    pairs = {}
+    for value in values:
+        name, equals, text = value.partition("=")
+        if not equals or not name:
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE")
+        pairs[name] = text
+    return pairs
 
 
 def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,6 +63,19 @@ def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
         ),
         click.option("--strict", is_flag=True, help="Same as --losses error: exit 1 on loss."),
         click.option("--no-includes", is_flag=True, help="Do not follow include statements."),
+        click.option(
+            "--standalone",
+            is_flag=True,
+            help="supervisord: write a whole supervisord.conf that runs from its directory.",
+        ),
+        click.option(
+            "--env",
+            "environ",
+            multiple=True,
+            metavar="NAME=VALUE",
+            callback=_parse_environ,
+            help="The supervisor's own environment (supervisord's %(ENV_NAME)s); repeatable.",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -67,13 +92,13 @@ def main() -> None:
 @click.option(
     "--from",
     "source_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(api.format_ids()),
     help="Input format (detected when left out).",
 )
 @click.option(
     "--to",
     "target_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(api.format_ids()),
     required=True,
     help="Output format.",
 )
@@ -95,9 +120,9 @@ def _run_conversion(
     losses: str,
     strict: bool,
     no_includes: bool,
+    standalone: bool,
+    environ: dict[str, str],
 ) -> None:
-    from translator import api  # here, not at the top: --help need not load the parsers
-
     try:
         translation = api.convert(
             api.read_sources(paths),
@@ -105,6 +130,8 @@ def _run_conversion(
             target_format=target_format,
             companion=health_checks == "keep",
             load_include=None if no_includes else io.resolve_include,
+            options=api.ParseOptions(environ=environ, host_node_name=io.host_name()),
+            standalone=standalone,
         )
         if output is not None:
             io.write_files(output, translation.files, force=force)
@@ -132,7 +159,7 @@ def _add_shortcut(source_format: str, target_format: str) -> None:
     main.command(name=f"{source_format}2{target_format}")(command)
 
 
-for _source in FORMATS:
-    for _target in FORMATS:
+for _source in api.format_ids():
+    for _target in api.format_ids():
         if _source != _target:
             _add_shortcut(_source, _target)

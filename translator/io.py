@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import glob
 import os
+import platform
 import tempfile
 from pathlib import Path
 
@@ -36,6 +37,11 @@ def resolve_include(pattern: str, span: Span) -> list[Source]:
     full = Path(span.path).parent / pattern  # an absolute pattern replaces the base
     matches = glob.glob(str(full))  # noqa: PTH207 - Path.glob takes no absolute pattern
     return [read_source(p) for p in sorted(matches) if Path(p).is_file()]
+
+
+def host_name() -> str:
+    """Return this machine's node name, as supervisord's %(host_node_name)s sees it."""
+    return platform.node()
 
 
 def check_writable(directory: Path, names: list[str], *, force: bool) -> None:

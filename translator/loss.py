@@ -32,6 +32,7 @@ class Loss:
     action: str
     span: Span
     severity: Severity = Severity.WARNING
+    also: tuple[str, ...] = ()
 
     def as_diagnostic(self) -> Diagnostic:
         """Render as a diagnostic: ``reason; action``."""
@@ -61,10 +62,13 @@ class LossLog:
         code: str = "SV701",
         severity: Severity = Severity.WARNING,
         located_at: str | None = None,
+        also: tuple[str, ...] = (),
     ) -> None:
         """Record that ``field_name`` of ``service`` could not be expressed.
 
         The report points at ``located_at``'s span when given, else at the field's.
+        ``also`` names other fields the same change alters (a foreground flag added to
+        the start command when ``daemonizes`` cannot be kept).
         """
         span = origin.of(located_at or field_name) or origin.span or self.fallback
         self.losses.append(
@@ -76,6 +80,7 @@ class LossLog:
                 action=action,
                 span=span,
                 severity=severity,
+                also=also,
             )
         )
 

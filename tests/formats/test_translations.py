@@ -7,12 +7,15 @@ import pytest
 from tests.asserts import Case, assert_translates
 
 CASES = [
-    Case("dummy", read="monit", write=("systemd", "monit")),
+    Case("dummy", read="monit", write=("systemd", "monit", "supervisord")),
     Case("crond", read="monit", write=("systemd", "monit")),
     Case("sshd", read="monit", write=("systemd", "monit")),
-    Case("full-process", read="monit", write=("systemd", "monit")),
+    Case("full-process", read="monit", write=("systemd", "monit", "supervisord")),
     Case("watch-only", read="monit", write=("systemd", "monit")),
-    Case("webapp", read="systemd", write=("monit", "systemd"), input="webapp.service"),
+    Case(
+        "webapp", read="systemd", write=("monit", "systemd", "supervisord"), input="webapp.service"
+    ),
+    Case("web", read="supervisord", write=("systemd", "monit", "supervisord"), input="web.conf"),
 ]
 
 

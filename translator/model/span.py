@@ -39,10 +39,12 @@ class Origin:
     fields: tuple[tuple[str, Span], ...] = ()
 
     def of(self, name: str) -> Span | None:
-        """Return the span of field ``name``, falling back to the node's span."""
-        for field_name, span in self.fields:
-            if field_name == name:
-                return span
+        """Return the span of field ``name`` (``a.b`` falls back to ``a``), else the node's."""
+        spans = dict(self.fields)
+        while name:
+            if name in spans:
+                return spans[name]
+            name = name.rpartition(".")[0]
         return self.span
 
 

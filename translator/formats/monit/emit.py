@@ -165,7 +165,7 @@ _NO_EQUIVALENT = {
 def _report_unsupported(service: Service, losses: LossLog) -> None:
     """Record each field of ``service`` that a monit check has no statement for."""
     for name, what in _NO_EQUIVALENT.items():
-        if getattr(service, name):
+        if getattr(service, name) not in (None, (), ""):
             losses.unsupported(
                 service.origin,
                 name,

@@ -61,6 +61,7 @@ class _Program:
         *,
         code: str = "SV710",
         severity: Severity = Severity.WARNING,
+        also: tuple[str, ...] = (),
     ) -> None:
         self.losses.unsupported(
             self.service.origin,
@@ -70,6 +71,7 @@ class _Program:
             reason=reason,
             action=action,
             severity=severity,
+            also=also,
         )
 
 
@@ -201,6 +203,7 @@ def _foreground_argv(program: _Program, start: Command) -> tuple[str, ...]:
         f"{change} ({form.rule.man})",
         code="SV717",
         severity=Severity.INFO,
+        also=("start.argv",),
     )
     return form.argv
 
@@ -308,6 +311,7 @@ def _lifecycle(program: _Program, priority: int | None) -> None:
             "supervisord orders starts by priority but does not start what a program needs",
             "ordered by priority",
             severity=Severity.INFO,
+            also=("start_order",),
         )
 
 

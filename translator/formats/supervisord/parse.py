@@ -350,7 +350,9 @@ def _service(
         "start_limit": StartLimit(
             burst=reader.convert("startretries", "3", _integer, slot="start_limit") + 1,
             interval=None,
+            origin=Origin(span=reader.spans.get("start_limit", section_span)),
         ),
+        "daemonizes": False,  # supervisord runs every program in the foreground
         "stop_signal": reader.convert("stopsignal", "TERM", _signal, slot="stop_signal"),
         "stop_timeout": float(reader.convert("stopwaitsecs", "10", _integer, slot="stop_timeout")),
         "stops_process_group": stops_group,
@@ -361,7 +363,9 @@ def _service(
         "instances": numprocs,
     }
     when = reader.convert("autorestart", "unexpected", _autorestart, slot="restart")
-    fields["restart"] = RestartPolicy(when=when, origin=Origin(span=reader.spans.get("restart")))
+    fields["restart"] = RestartPolicy(
+        when=when, origin=Origin(span=reader.spans.get("restart", section_span))
+    )
     umask = reader.text("umask")
     if umask is not None:
         fields["umask"] = reader.convert("umask", umask, _octal)

@@ -32,6 +32,99 @@ def wrapped_unit(service: Service) -> str | None:
     return None
 
 
+# Targets systemd itself defines (systemd.special(7)); a group must not take their names.
+_SPECIAL_TARGETS = frozenset(
+    [
+        "basic",
+        "bluetooth",
+        "boot-complete",
+        "cryptsetup",
+        "cryptsetup-pre",
+        "ctrl-alt-del",
+        "default",
+        "emergency",
+        "exit",
+        "factory-reset",
+        "final",
+        "first-boot-complete",
+        "getty",
+        "getty-pre",
+        "graphical",
+        "halt",
+        "hibernate",
+        "hybrid-sleep",
+        "initrd",
+        "initrd-fs",
+        "initrd-root-device",
+        "initrd-root-fs",
+        "initrd-switch-root",
+        "initrd-usr-fs",
+        "integritysetup",
+        "integritysetup-pre",
+        "kexec",
+        "local-fs",
+        "local-fs-pre",
+        "multi-user",
+        "network",
+        "network-online",
+        "network-pre",
+        "nss-lookup",
+        "nss-user-lookup",
+        "paths",
+        "poweroff",
+        "printer",
+        "reboot",
+        "remote-cryptsetup",
+        "remote-fs",
+        "remote-fs-pre",
+        "remote-veritysetup",
+        "rescue",
+        "rpcbind",
+        "runlevel0",
+        "runlevel1",
+        "runlevel2",
+        "runlevel3",
+        "runlevel4",
+        "runlevel5",
+        "runlevel6",
+        "shutdown",
+        "sigpwr",
+        "sleep",
+        "slices",
+        "smartcard",
+        "sockets",
+        "sound",
+        "suspend",
+        "suspend-then-hibernate",
+        "swap",
+        "sysinit",
+        "system-update",
+        "system-update-pre",
+        "time-set",
+        "time-sync",
+        "timers",
+        "umount",
+        "usb-gadget",
+        "veritysetup",
+        "veritysetup-pre",
+    ]
+)
+GROUP_SUFFIX = "-group"
+
+
+def group_target(group: str) -> str:
+    """Name the target that stands for a service group (never one systemd defines)."""
+    name = f"{group}{GROUP_SUFFIX}" if group in _SPECIAL_TARGETS else group
+    return f"{name}.target"
+
+
+def target_group(target: str) -> str:
+    """Give back the group a target written by :func:`group_target` stands for."""
+    name = target.removesuffix(".target")
+    stripped = name.removesuffix(GROUP_SUFFIX)
+    return stripped if stripped in _SPECIAL_TARGETS else name
+
+
 def unit_name(service: Service) -> str:
     """Name the systemd unit that runs ``service``: the wrapped one, else its own."""
     return f"{wrapped_unit(service) or service.name}.service"

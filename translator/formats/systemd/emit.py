@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
-from translator.formats.systemd.control import unit_name, wrapped_unit
+from translator.formats.systemd.control import group_target, unit_name, wrapped_unit
 from translator.loss import LossLog
 from translator.model import Action, Command, Host, RestartWhen, Service
 
 FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
-_OUTPUTS = {"file": "append:"}
+_OUTPUTS = {"file": "append:", "managed": "journal"}
 
 
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
@@ -47,7 +47,30 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
             )
             continue
         files[f"{service.name}.service"] = _unit(service, host, units, options, losses)
+    files.update(_group_targets(host, files, options))
     return files
+
+
+def _group_targets(host: Host, files: dict[str, str], options: EmitOptions) -> dict[str, str]:
+    """Write a target per service group: it starts the members, which are PartOf it."""
+    members: dict[str, list[str]] = {}
+    for service in host.services:
+        if f"{service.name}.service" in files:
+            for group in service.groups:
+                members.setdefault(group, []).append(f"{service.name}.service")
+    header = [f"# {line}".rstrip() for line in options.header.splitlines()]
+    return {
+        group_target(group): "\n".join(
+            [
+                *header,
+                "[Unit]",
+                f"Description=Service group {group}",
+                f"Wants={' '.join(units)}",
+            ]
+        )
+        + "\n"
+        for group, units in members.items()
+    }
 
 
 def _kept(options: EmitOptions, what: str = "kept in companion monit check") -> str:
@@ -138,17 +161,6 @@ def _unit(
     losses: LossLog,
 ) -> str:
     lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
-    if service.groups:
-        lines.append(f"# groups: {' '.join(service.groups)}")
-        losses.unsupported(
-            service.origin,
-            "groups",
-            service=service.name,
-            code="SV709",
-            severity=Severity.INFO,
-            reason="systemd has no service groups",
-            action="kept as a comment",
-        )
     if service.instances > 1:
         losses.unsupported(
             service.origin,
@@ -204,6 +216,8 @@ def _unit_section(
             )
     if needed:
         yield f"Requires={' '.join(needed)}"
+    if service.groups:
+        yield f"PartOf={' '.join(group_target(group) for group in service.groups)}"
     if ordered := sorted(set(needed) | set(after)):
         yield f"After={' '.join(ordered)}"
     if service.start_order is not None:
@@ -215,6 +229,7 @@ def _unit_section(
             severity=Severity.INFO,
             reason="systemd has no start priorities",
             action="After= the units with a lower one" if after else "nothing to order after",
+            also=("extras",) if after else (),
         )
 
 

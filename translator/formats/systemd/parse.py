@@ -21,6 +21,7 @@ from translator.errors import ParseError
 from translator.formats import _grammar
 from translator.formats._options import ParseOptions
 from translator.formats.systemd import quoting
+from translator.formats.systemd.control import target_group
 from translator.model import (
     Command,
     Dependency,
@@ -260,6 +261,20 @@ def _after(draft: _Draft, entry: _Entry) -> None:
         )
 
 
+def _part_of(draft: _Draft, entry: _Entry) -> None:
+    groups = [target_group(u) for u in entry.value.split() if u.endswith(".target")]
+    draft.fields["groups"] = (*draft.fields.get("groups", ()), *groups)
+    if others := [u for u in entry.value.split() if not u.endswith(".target")]:
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key="Unit.PartOf",
+                value=" ".join(others),
+                origin=Origin(span=entry.span),
+            )
+        )
+
+
 def _limit(name: str, convert: _Converter) -> _Handler:
     def handler(draft: _Draft, entry: _Entry) -> None:
         draft.limit[name] = convert(entry.value, entry.span)
@@ -310,7 +325,7 @@ def _output(slot: str) -> _Handler:
         if colon and kind == "append":
             draft.fields[slot] = Output(kind="file", path=path)
         elif not colon and kind in ("journal", "null", "inherit"):
-            draft.fields[slot] = Output(kind=kind)
+            draft.fields[slot] = Output(kind="managed" if kind == "journal" else kind)
         else:
             draft.extras.append(
                 Extra(
@@ -374,6 +389,7 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Unit", "Description"): _set("description", _text),
     ("Unit", "Requires"): _requires,
     ("Unit", "After"): _after,
+    ("Unit", "PartOf"): _part_of,
     ("Unit", "StartLimitIntervalSec"): _limit("interval", _seconds),
     ("Unit", "StartLimitBurst"): _limit("burst", lambda v, s: int(v)),
     ("Service", "Type"): _type,
