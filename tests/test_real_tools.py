@@ -7,10 +7,16 @@ from pathlib import Path
 import pytest
 
 from tests.asserts import FIXTURES, read_expected
-from tests.validators import monit_check, systemd_verify
+from tests.validators import (
+    SUPERVISOR_INTERPRETERS,
+    monit_check,
+    supervisor_check,
+    systemd_verify,
+)
 
 SYSTEMD_OUTPUTS = sorted(FIXTURES.glob("*/*/expected/systemd"))
 MONIT_OUTPUTS = sorted(FIXTURES.glob("*/*/expected/monit"))
+SUPERVISORD_OUTPUTS = sorted(FIXTURES.glob("*/*/expected/supervisord"))
 WITH_COMPANIONS = [d for d in SYSTEMD_OUTPUTS if (d / "monit").is_dir()]
 
 
@@ -56,3 +62,27 @@ def test_monit_rejects_a_broken_file() -> None:
     status, output = monit_check({"broken.monitrc": "check process x\n"})
     assert status != 0
     assert "syntax error" in output
+
+
+@pytest.mark.parametrize(
+    "python", sorted(SUPERVISOR_INTERPRETERS.values()), ids=sorted(SUPERVISOR_INTERPRETERS)
+)
+@pytest.mark.parametrize("directory", SUPERVISORD_OUTPUTS, ids=_id)
+def test_supervisor_accepts_supervisord_output(directory: Path, python: str) -> None:
+    files = {
+        name: text
+        for name, text in read_expected(directory).items()
+        if not name.startswith("monit/")
+    }
+    status, output = supervisor_check(files, python)
+    assert status == 0, output
+    assert output.endswith(" groups\n")
+
+
+@pytest.mark.parametrize(
+    "python", sorted(SUPERVISOR_INTERPRETERS.values()), ids=sorted(SUPERVISOR_INTERPRETERS)
+)
+def test_supervisor_rejects_a_broken_program(python: str) -> None:
+    status, output = supervisor_check({"x.conf": "[program:x]\nautorestart=perhaps\n"}, python)
+    assert status != 0
+    assert "autorestart" in output

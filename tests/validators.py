@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -117,3 +118,78 @@ def monit_check(files: dict[str, str]) -> tuple[int, str]:
             timeout=60,
         )
         return result.returncode, (result.stdout + result.stderr).replace(scratch, "")
+
+
+SUPERVISOR_INTERPRETERS = {"pypi": sys.executable, "debian": "/usr/bin/python3"}
+_REALIZE = (
+    "import sys\n"
+    "from supervisor.options import ServerOptions\n"
+    "options = ServerOptions()\n"
+    "options.realize(args=['-c', sys.argv[1]])\n"
+    "print(len(options.process_group_configs), 'groups')\n"
+)
+
+
+def require_supervisor(python: str) -> str:
+    """The interpreter ``python`` if it can import supervisor; fail in CI, else skip."""
+    found = shutil.which(python) or (python if Path(python).exists() else None)
+    if found:
+        probe = subprocess.run([found, "-c", "import supervisor"], capture_output=True, check=False)
+        if probe.returncode == 0:
+            return found
+    message = f"{python} has no supervisor: the README's test command installs it"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def supervisor_check(files: dict[str, str], python: str) -> tuple[int, str]:
+    """Run supervisor's own ``ServerOptions().realize()`` on ``files``.
+
+    A ``supervisord.conf`` among them is the main file; otherwise the files are
+    conf.d programs, included from a minimal main file as Debian's package does.
+    """
+    interpreter = require_supervisor(python)
+    for text in files.values():
+        prepare_host(text)
+    with tempfile.TemporaryDirectory(prefix="svconv-supervisor-") as scratch:
+        directory = Path(scratch)
+        for name, text in files.items():
+            path = directory / "conf.d" / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        main = directory / "conf.d" / "supervisord.conf"
+        if not main.exists():
+            main = directory / "supervisord.conf"
+            main.write_text(
+                f"[supervisord]\nlogfile={scratch}/supervisord.log\n"
+                f"pidfile={scratch}/supervisord.pid\n"
+                "[include]\nfiles=conf.d/*.conf\n"
+            )
+        result = subprocess.run(
+            [interpreter, "-c", _REALIZE, str(main)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            cwd=directory,
+        )
+        return result.returncode, (result.stdout + result.stderr).replace(scratch, "")
+
+
+_LOGFILE = re.compile(r"^\w+_logfile\s*=\s*(/\S+)", re.MULTILINE)
+_USER = re.compile(r"^user\s*=\s*(\S+)", re.MULTILINE)
+
+
+def prepare_host(text: str) -> None:
+    """Create the log directories and users a supervisord file names, as an operator would.
+
+    supervisor refuses a file whose log directory or user does not exist; that is the
+    host's business, not the file's, so tests make them (as root, in CI) rather than skip.
+    """
+    for logfile in _LOGFILE.findall(text):
+        if "%(" not in logfile:
+            Path(logfile).parent.mkdir(parents=True, exist_ok=True)
+    for user in _USER.findall(text):
+        if subprocess.run(["id", "-u", user], capture_output=True, check=False).returncode:
+            subprocess.run(["useradd", "--system", "--no-create-home", user], check=True)
