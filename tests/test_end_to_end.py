@@ -63,7 +63,7 @@ def _answers(port: int) -> bool:
         return False
 
 
-def _wait_for(condition, deadline: float, what: str) -> None:  # noqa: ANN001
+def _wait_for(condition, deadline: float, what: str) -> None:
     while time.monotonic() < deadline:
         if condition():
             return
