@@ -78,7 +78,9 @@ class _Reader:
         self.lines: list[str] = []
 
     def run(self) -> None:
-        for number, line in enumerate(self.source.text.splitlines(), start=1):
+        # A file object splits at \n, \r\n and \r only (not at \u2028 as splitlines does).
+        lines = re.split(r"\r\n|\r|\n", self.source.text)
+        for number, line in enumerate(lines, start=1):
             self._line(number, line)
         self._close_option()
 
@@ -153,17 +155,25 @@ class _Reader:
 
 
 def _comment_start(line: str) -> int | None:
-    """Find where a comment starts: a full-line ``#``/``;``, or one after whitespace."""
+    """Find where a comment starts: a full-line ``#``/``;``, or one after whitespace.
+
+    This is configparser's search, rounds and all: each round looks at the next ``#``
+    and the next ``;``, and the first round that finds one after whitespace wins: in
+    ``a;b ;c #d`` round one sees the ``;`` of ``a;b`` (no blank before it) and ``#d``,
+    so ``#d`` starts the comment and `` ;c`` stays in the value.
+    """
     if line.strip().startswith(_COMMENT_PREFIXES):
         return 0
-    starts = [
-        index
-        for prefix in _COMMENT_PREFIXES
-        for index in _positions(line, prefix)
-        if index == 0 or line[index - 1].isspace()
-    ]
-    return min(starts) if starts else None
-
-
-def _positions(line: str, prefix: str) -> list[int]:
-    return [match.start() for match in re.finditer(re.escape(prefix), line)]
+    found: int | None = None
+    positions = dict.fromkeys(_COMMENT_PREFIXES, -1)
+    while found is None and positions:
+        following = {}
+        for prefix, index in positions.items():
+            index = line.find(prefix, index + 1)
+            if index == -1:
+                continue
+            following[prefix] = index
+            if index == 0 or line[index - 1].isspace():
+                found = index if found is None else min(found, index)
+        positions = following
+    return found

@@ -9,6 +9,7 @@ left to lint. Imports: model, diagnostics, errors, formats/supervisord.
 
 from __future__ import annotations
 
+import re
 import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ _MODELLED = frozenset({
     "killasgroup", "redirect_stderr", "stdout_logfile", "stderr_logfile", "priority",
     "numprocs",
 })  # fmt: skip
-_SIGNUMS = {int(s): s.name for s in signal.Signals}
+_SIGNUMS = {0: "0"} | {int(s): s.name for s in signal.Signals}
 
 
 def parse(
@@ -91,7 +92,7 @@ def parse_many(
     ]
     host = Host(
         services=tuple(services),
-        extras=tuple(_other_sections(document)),
+        extras=tuple(_other_sections(document, environ.expansions)),
         origin=Origin(span=Span(path=source.path, line=1, column=1)),
     )
     return ParseResult(host=host, diagnostics=tuple(diagnostics))
@@ -137,6 +138,7 @@ def _read_includes(
             )
         for included in found:
             ini.read(included, document)
+    _replace_here(document)
     again = document.sections["include"].values.get("files")
     if again is not None and again.path != source.path:
         diagnostics.append(
@@ -146,6 +148,18 @@ def _read_includes(
                 again.span,
             )
         )
+
+
+def _replace_here(document: ini.Document) -> None:
+    """Replace ``%(here)s`` as plain text in every value, as supervisor does.
+
+    With an [include] supervisor does this before expanding anything, so even
+    ``%%(here)s`` loses its ``(here)s``.
+    """
+    sections = [section.values for section in document.sections.values()]
+    for values in [*sections, document.defaults]:
+        for value in values.values():
+            value.text = value.text.replace("%(here)s", _here(value.path))
 
 
 def _note(code: str, message: str, span: Span) -> Diagnostic:
@@ -160,16 +174,34 @@ def _env(environ: Mapping[str, str]) -> dict[str, object]:
     return {f"ENV_{key}": value for key, value in environ.items()}
 
 
-def _supervisord_environment(document: ini.Document, context: ParseOptions) -> dict[str, str]:
-    """Supervisord's environment: ``--env`` values, then ``[supervisord] environment=``."""
+@dataclass(frozen=True, slots=True)
+class _Environment:
+    """What ``%(ENV_X)s`` can name, and the pairs every program's environment starts from.
+
+    ``expansions`` hold ``--env`` values, then supervisord's own environment=; ``pairs``
+    are that environment=.
+    """
+
+    expansions: dict[str, str]
+    pairs: tuple[tuple[str, str], ...]
+
+
+def _supervisord_environment(document: ini.Document, context: ParseOptions) -> _Environment:
+    """Read ``[supervisord] environment=``, expanded twice as supervisor does."""
     environ = dict(context.environ)
     section = document.sections.get("supervisord")
     value = section.values.get("environment") if section else None
-    if value is not None:
-        expansions = {"here": _here(value.path), **_env(environ)}
-        text = expand(value.text, expansions, value.span).text
-        environ.update(quoting.split_environment(text, value.span))
-    return environ
+    if value is None:
+        return _Environment(expansions=environ, pairs=())
+    expansions = {
+        "here": _here(value.path),
+        "host_node_name": context.host_node_name,
+        **_env(environ),
+    }
+    once = expand(value.text, expansions, value.span, keep_env=False).text
+    twice = expand(once, expansions, value.span, keep_env=False).text
+    pairs = quoting.split_environment(twice, value.span)
+    return _Environment(expansions=environ | dict(pairs), pairs=pairs)
 
 
 def _groups(document: ini.Document) -> dict[str, str]:
@@ -180,6 +212,11 @@ def _groups(document: ini.Document) -> dict[str, str]:
         if kind != "group":
             continue
         _check_name(group, section.span)
+        priority = section.values.get("priority")
+        if priority is not None and not priority.text.strip().lstrip("-").isdigit():
+            raise ParseError(
+                f"priority: not an integer: {priority.text!r}", priority.span, code="SV101"
+            )
         programs = section.values.get("programs")
         for program in programs.text.replace(",", " ").split() if programs else []:
             member = next(
@@ -230,7 +267,7 @@ class _Reader:
         if not expand_it:
             return value.text
         expansions = {**self.expansions, "here": _here(value.path)}
-        result = expand(value.text, expansions, value.span)
+        result = expand(value.text, expansions, value.span, keep_env=False)
         self.references += [(name, value.span) for name in result.references]
         return result.text
 
@@ -258,7 +295,9 @@ def _integer(text: str) -> int:
 
 
 def _exit_codes(text: str) -> tuple[int, ...]:
-    codes = tuple(int(word) for word in text.split(",") if word.strip())
+    if not text:
+        return ()
+    codes = tuple(int(word) for word in text.split(","))
     if any(not 0 <= code <= 255 for code in codes):
         raise ValueError(f"not a valid list of exit codes: {text!r}")
     return codes
@@ -275,7 +314,7 @@ def _signal(text: str) -> str:
         number = int(text)
         if number not in _SIGNUMS:
             raise ValueError(f"value {text!r} is not a valid signal number")
-        return _SIGNUMS[number]
+        return _SIGNUMS[number]  # supervisor takes 0 (SIG_DFL) too
     name = text.strip().upper()
     name = name if name.startswith("SIG") else f"SIG{name}"
     if name not in signal.Signals.__members__:
@@ -294,14 +333,25 @@ def _output(text: str) -> Output:
         return Output(kind="null")
     if lowered == "auto":
         return Output(kind="managed")
+    if lowered == "syslog":  # deprecated spelling of {stream}_syslog=true
+        return Output(kind="syslog")
     return Output(kind="file", path=text)
+
+
+def _byte_size(text: str) -> int:
+    match = re.fullmatch(r"\s*(\d+)\s*(KB|MB|GB)?\s*", text.upper())
+    if match is None:
+        raise ValueError(f"not a byte size: {text!r}")
+    return int(match.group(1)) * {"KB": 1024, "MB": 1024**2, "GB": 1024**3}.get(
+        match.group(2) or "", 1
+    )
 
 
 def _service(
     document: ini.Document,
     section: str,
     group: str | None,
-    environ: dict[str, str],
+    environ: _Environment,
     context: ParseOptions,
     diagnostics: list[Diagnostic],
 ) -> Service:
@@ -312,25 +362,46 @@ def _service(
         "program_name": name.strip(),
         "group_name": group or name.strip(),
         "host_node_name": context.host_node_name,
-        **_env(environ),
+        **_env(environ.expansions),
     }
     reader = _Reader(document, section, base)
-    numprocs = reader.convert("numprocs", "1", _integer)
-    first = reader.convert("numprocs_start", "0", _integer)
-    reader.expansions |= {"process_num": first, "numprocs": numprocs}
+    # supervisor reads these before it knows process_num or the program's environment.
+    fields = _early_fields(reader, kind, section_span)
     process_name = reader.text("process_name", expand_it=False) or "%(program_name)s"
-    if numprocs > 1 and "%(process_num)" not in process_name:
+    if fields["instances"] > 1 and "%(process_num)" not in process_name:
         raise ParseError(
             "process_name must hold %(process_num) when numprocs > 1",
             reader.spans.get("process_name", section_span),
             code="SV101",
         )
-    fields: dict[str, Any] = {}
-    environment = reader.text("environment")
-    if environment is not None:
-        pairs = quoting.split_environment(environment, reader.spans["environment"])
-        fields["environment"] = pairs
-        reader.expansions |= {f"ENV_{key}": value for key, value in pairs}
+    first = reader.convert("numprocs_start", "0", _integer)
+    reader.expansions |= {"process_num": first, "numprocs": fields["instances"]}
+    own = _program_environment(reader)
+    fields["environment"] = tuple({**dict(environ.pairs), **dict(own)}.items())
+    _check_name(
+        expand(
+            process_name, reader.expansions, reader.spans.get("process_name", section_span)
+        ).text,
+        reader.spans.get("process_name", section_span),
+    )
+    directory = reader.text("directory", slot="working_directory")
+    if directory is not None:
+        fields["working_directory"] = directory
+    fields |= _outputs(reader)
+    fields["start"] = _command(reader, section_span)
+    _check_listener(reader, kind, section_span)
+    _note_references(reader, name, diagnostics)
+    return Service(
+        name=name.strip(),
+        groups=(group,) if group else (),
+        extras=tuple(_extras(document, section, kind, process_name)),
+        managed_by=FORMAT,
+        origin=Origin(span=section_span, fields=tuple(sorted(reader.spans.items()))),
+        **fields,
+    )
+
+
+def _early_fields(reader: _Reader, kind: str, section_span: Span) -> dict[str, Any]:
     stops_group = reader.convert("stopasgroup", "false", _boolean, slot="stops_process_group")
     kills_group = reader.convert(
         "killasgroup", str(stops_group), _boolean, slot="kills_process_group"
@@ -341,7 +412,15 @@ def _service(
             reader.spans["kills_process_group"],
             code="SV101",
         )
-    fields |= {
+    for key in (
+        "stdout_logfile_maxbytes",
+        "stderr_logfile_maxbytes",
+        "stdout_capture_maxbytes",
+        "stderr_capture_maxbytes",
+    ):
+        reader.convert(key, "0", _byte_size, slot=f"extras.{key}")
+    when = reader.convert("autorestart", "unexpected", _autorestart, slot="restart")
+    fields: dict[str, Any] = {
         "enabled_at_boot": reader.convert("autostart", "true", _boolean, slot="enabled_at_boot"),
         "success_exit_codes": reader.convert(
             "exitcodes", "0", _exit_codes, slot="success_exit_codes"
@@ -360,41 +439,103 @@ def _service(
         "start_order": reader.convert(
             "priority", "999" if kind != "eventlistener" else "-1", _integer, slot="start_order"
         ),
-        "instances": numprocs,
+        "instances": reader.convert("numprocs", "1", _integer),
+        "restart": RestartPolicy(
+            when=when, origin=Origin(span=reader.spans.get("restart", section_span))
+        ),
     }
-    when = reader.convert("autorestart", "unexpected", _autorestart, slot="restart")
-    fields["restart"] = RestartPolicy(
-        when=when, origin=Origin(span=reader.spans.get("restart", section_span))
-    )
+    user = reader.text("user")
+    if user is not None:
+        fields["user"] = user
     umask = reader.text("umask")
     if umask is not None:
         fields["umask"] = reader.convert("umask", umask, _octal)
-    for key, slot in (("directory", "working_directory"), ("user", "user")):
-        value = reader.text(key, slot=slot)
-        if value is not None:
-            fields[slot] = value
-    fields |= _outputs(reader)
-    fields["start"] = _command(reader, section_span)
-    _note_references(reader, name, diagnostics)
-    return Service(
-        name=name.strip(),
-        groups=(group,) if group else (),
-        extras=tuple(_extras(document, section, kind, process_name)),
-        managed_by=FORMAT,
-        origin=Origin(span=section_span, fields=tuple(sorted(reader.spans.items()))),
-        **fields,
-    )
+    return fields
+
+
+def _program_environment(reader: _Reader) -> tuple[tuple[str, str], ...]:
+    """Read the program's own environment=, which later values may name as %(ENV_X)s."""
+    environment = reader.text("environment")
+    if environment is None:
+        return ()
+    pairs = quoting.split_environment(environment, reader.spans["environment"])
+    reader.expansions |= {f"ENV_{key}": value for key, value in pairs}
+    return pairs
+
+
+_EVENTS = frozenset(
+    [
+        "EVENT",
+        "PROCESS_STATE",
+        "PROCESS_STATE_STOPPED",
+        "PROCESS_STATE_EXITED",
+        "PROCESS_STATE_STARTING",
+        "PROCESS_STATE_STOPPING",
+        "PROCESS_STATE_BACKOFF",
+        "PROCESS_STATE_FATAL",
+        "PROCESS_STATE_RUNNING",
+        "PROCESS_STATE_UNKNOWN",
+        "PROCESS_COMMUNICATION",
+        "PROCESS_COMMUNICATION_STDOUT",
+        "PROCESS_COMMUNICATION_STDERR",
+        "PROCESS_LOG",
+        "PROCESS_LOG_STDOUT",
+        "PROCESS_LOG_STDERR",
+        "REMOTE_COMMUNICATION",
+        "SUPERVISOR_STATE_CHANGE",
+        "SUPERVISOR_STATE_CHANGE_RUNNING",
+        "SUPERVISOR_STATE_CHANGE_STOPPING",
+        "TICK",
+        "TICK_5",
+        "TICK_60",
+        "TICK_3600",
+        "PROCESS_GROUP",
+        "PROCESS_GROUP_ADDED",
+        "PROCESS_GROUP_REMOVED",
+    ]
+)  # supervisor.events.EventTypes
+# supervisor.events.EventTypes
+
+
+def _check_listener(reader: _Reader, kind: str, section_span: Span) -> None:
+    """Refuse an event listener without known events, or that redirects stderr."""
+    if kind != "eventlistener":
+        return
+    events = reader.text("events", slot="extras.events") or ""
+    names = {word.upper() for word in events.replace(",", " ").split()}
+    span = reader.spans.get("extras.events", section_span)
+    if not names:
+        raise ParseError(f"[{reader.section}] needs an events= line", span, code="SV101")
+    if unknown := sorted(names - _EVENTS):
+        raise ParseError(f"unknown event type {unknown[0]}", span, code="SV101")
+    if reader.raw("redirect_stderr") and reader.convert("redirect_stderr", "false", _boolean):
+        raise ParseError(
+            "an event listener may not redirect stderr: it would interfere "
+            "with the event listener protocol",
+            reader.spans["stderr"],
+            code="SV101",
+        )
 
 
 def _outputs(reader: _Reader) -> dict[str, Output]:
     redirect = reader.convert("redirect_stderr", "false", _boolean, slot="stderr")
-    stdout = reader.convert("stdout_logfile", "auto", _output, slot="stdout")
-    stderr = (
-        Output(kind="inherit")
-        if redirect
-        else reader.convert("stderr_logfile", "auto", _output, slot="stderr")
-    )
+    stdout = _logfile(reader, "stdout")
+    stderr = Output(kind="inherit") if redirect else _logfile(reader, "stderr")
     return {"stdout": stdout, "stderr": stderr}
+
+
+def _logfile(reader: _Reader, stream: str) -> Output:
+    """Read a log file option, expanded twice as supervisor does (``%%%%`` for a %)."""
+    key = f"{stream}_logfile"
+    once = reader.text(key, slot=stream)
+    syslog = reader.convert(f"{stream}_syslog", "false", _boolean, slot=f"extras.{stream}_syslog")
+    if once is None:
+        return Output(kind="syslog" if syslog else "managed")
+    value = reader.raw(key)
+    assert value is not None
+    twice = expand(once, {**reader.expansions, "here": _here(value.path)}, value.span).text
+    output = _output(twice)
+    return Output(kind="syslog") if syslog and output.kind == "null" else output
 
 
 def _command(reader: _Reader, section_span: Span) -> Command:
@@ -449,13 +590,31 @@ def _extras(document: ini.Document, section: str, kind: str, process_name: str) 
     return extras
 
 
-def _other_sections(document: ini.Document) -> list[Extra]:
-    """Sections that are not processes or groups ([supervisord], servers, ctl, …)."""
+_LOG_LEVELS = ("critical", "error", "warn", "info", "debug", "trace", "blather")
+
+
+def _other_sections(document: ini.Document, environ: dict[str, str]) -> list[Extra]:
+    """Sections that are not processes ([supervisord], servers, ctl, a group's priority)."""
     extras = []
+    supervisord = document.sections.get("supervisord")
+    level = supervisord.values.get("loglevel") if supervisord else None
+    expansions = {"here": _here(level.path), **_env(environ)} if level else {}
+    if (
+        level is not None
+        and expand(level.text, expansions, level.span, keep_env=False).text.lower()
+        not in _LOG_LEVELS
+    ):
+        raise ParseError(
+            f"loglevel: {level.text!r} is not one of {', '.join(_LOG_LEVELS)}",
+            level.span,
+            code="SV101",
+        )
     for name, section in document.sections.items():
-        if name.partition(":")[0] in (*PROCESS_SECTIONS, "group", "include"):
+        if name.partition(":")[0] in (*PROCESS_SECTIONS, "include"):
             continue
         for key, value in section.values.items():
+            if name.startswith("group:") and key == "programs":
+                continue  # held by the members' groups
             extras.append(
                 Extra(
                     format=FORMAT,
