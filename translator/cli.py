@@ -69,6 +69,12 @@ def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="supervisord: write a whole supervisord.conf that runs from its directory.",
         ),
         click.option(
+            "--monit-owns-process",
+            is_flag=True,
+            help="monit: run a foreground program in the background itself "
+            "(start-stop-daemon) rather than through the supervisor it came from.",
+        ),
+        click.option(
             "--env",
             "environ",
             multiple=True,
@@ -122,16 +128,20 @@ def _run_conversion(
     no_includes: bool,
     standalone: bool,
     environ: dict[str, str],
+    monit_owns_process: bool,
 ) -> None:
     try:
         translation = api.convert(
             api.read_sources(paths),
             source_format=source_format,
             target_format=target_format,
-            companion=health_checks == "keep",
             load_include=None if no_includes else io.resolve_include,
             options=api.ParseOptions(environ=environ, host_node_name=io.host_name()),
-            standalone=standalone,
+            emit=api.EmitOptions(
+                companion=health_checks == "keep",
+                standalone=standalone,
+                owns_process=monit_owns_process,
+            ),
         )
         if output is not None:
             io.write_files(output, translation.files, force=force)

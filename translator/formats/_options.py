@@ -15,11 +15,15 @@ class EmitOptions:
     ``header``: a comment (without comment markers) put first in every file.
     ``standalone``: write a whole configuration that runs on its own (supervisord.conf
     with its socket, log and pidfile beside it) rather than files for a conf.d.
+    ``owns_process``: a target that cannot run a foreground program (monit) starts it
+    in the background itself (start-stop-daemon) instead of asking the source's
+    supervisor to.
     """
 
     companion: bool = True
     header: str = ""
     standalone: bool = False
+    owns_process: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

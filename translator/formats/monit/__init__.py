@@ -9,6 +9,8 @@ from translator.formats.monit.emit import emit, pattern_for
 from translator.formats.monit.parse import parse, parse_many
 
 ID = "monit"
+RUNS_FOREGROUND = False
+"""monit waits for start programs to return: it cannot keep a program in the foreground."""
 _CHECK = re.compile(r"^\s*(check\s+\w+|set\s+daemon)\b", re.IGNORECASE | re.MULTILINE)
 
 

@@ -31,6 +31,7 @@ from translator.model import (
 FORMAT = "monit"
 PROGRAM_TIMEOUT = "program timeout"
 DEFAULT_CYCLE_SECONDS = 30.0
+START_STOP_DAEMON = "/sbin/start-stop-daemon"
 MAX_CYCLES = 64
 
 _ACTION_WORDS = {
@@ -59,10 +60,82 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
         files["monitrc"] = _file(options.header, settings)
     cycle = host.probe_interval or DEFAULT_CYCLE_SECONDS
     for service in host.services:
+        if options.owns_process and service.is_process and service.daemonizes is False:
+            service = _in_background(service, losses)
         files[f"{service.name}.monitrc"] = _file(
             options.header, list(_service(service, host.services, cycle, losses))
         )
     return files
+
+
+def _in_background(service: Service, losses: LossLog) -> Service:
+    """Run a foreground program under start-stop-daemon, which monit can start and stop.
+
+    start-stop-daemon backgrounds it and writes its pidfile (staying root for that, and
+    switching the program to its user with --chuid); stopping sends the stop signal,
+    waits the stop timeout, then kills, as the source supervisor did.
+    """
+    assert service.start is not None
+    pidfile = service.pidfile or f"/run/{service.name}.pid"
+    start = [START_STOP_DAEMON, "--start", "--background", "--make-pidfile", "--pidfile", pidfile]
+    if service.working_directory:
+        start += ["--chdir", service.working_directory]
+    identity = [
+        name
+        for name in (service.user or service.start.user, service.group or service.start.group)
+        if name
+    ]
+    if identity:
+        start += ["--chuid", ":".join(identity)]
+    argv = service.start.argv
+    program = argv if argv[0].startswith("/") else ("/usr/bin/env", *argv)
+    start += ["--startas", program[0], "--", *program[1:]]
+    signal = (service.stop_signal or "SIGTERM").removeprefix("SIG")
+    wait = f"{service.stop_timeout or 10:g}"
+    stop = service.stop or Command(
+        argv=(
+            START_STOP_DAEMON,
+            "--stop",
+            "--pidfile",
+            pidfile,
+            "--remove-pidfile",
+            "--retry",
+            f"{signal}/{wait}/KILL/5",
+        )
+    )
+    losses.unsupported(
+        service.origin,
+        "start",
+        service=service.name,
+        code="SV721",
+        severity=Severity.INFO,
+        also=(
+            "daemonizes",
+            "pidfile",
+            "working_directory",
+            "stop",
+            "stop_signal",
+            "stop_timeout",
+            "user",
+            "group",
+        ),
+        reason="monit needs a start program that returns",
+        action=f"start-stop-daemon runs it in the background with pidfile {pidfile}",
+    )
+    started = Command(argv=tuple(start), timeout=service.start.timeout, origin=service.start.origin)
+    return replace(
+        service,
+        start=started,
+        stop=stop,
+        daemonizes=True,
+        pidfile=pidfile,
+        working_directory=None,
+        stop_signal=None,
+        stop_timeout=None,
+        match_pattern=None,
+        user=None,
+        group=None,
+    )
 
 
 def _file(header: str, lines: list[str]) -> str:
@@ -281,8 +354,14 @@ def _process_match(service: Service, losses: LossLog) -> str:
 
 
 def pattern_for(argv: tuple[str, ...]) -> str:
-    """Return a monit ``matching`` pattern for the process that ``argv`` starts."""
-    return "^" + _ERE_SPECIAL.sub(r"\\\1", argv[0])
+    """Return a monit ``matching`` pattern for the process that ``argv`` starts.
+
+    monit matches against the process's command line as ps shows it, which is argv
+    joined by blanks, so the whole of it is matched (a bare program name would also
+    match every other process of that program).
+    """
+    shown = " ".join(argv)  # how ps prints argv, not a command to run
+    return "^" + _ERE_SPECIAL.sub(r"\\\1", shown)
 
 
 def _program(
