@@ -16,7 +16,7 @@ from translator.errors import ParseError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
 from translator.formats._options import EmitOptions, ParseOptions
 from translator.loss import Loss, LossLog
-from translator.model import Host, Service, Source, Span
+from translator.model import Host, Service, ServiceKind, Source, Span
 
 __all__ = [
     "EmitOptions",
@@ -221,13 +221,15 @@ def _wrapped(service: Service, target: ModuleType) -> str | None:
 
 def _needs_watcher(service: Service, host: Host, target: ModuleType) -> bool:
     """Whether part of ``service`` only works if a watcher (monit) keeps checking it."""
-    if not service.is_process or _wrapped(service, target) is not None:
+    if service.kind is ServiceKind.LISTENER:
+        return False
+    if service.is_watched or _wrapped(service, target) is not None:
         return True
     if service.health_checks or service.alerts:
         return True
     if any(extra.format == WATCHER for extra in service.extras):
         return True
-    watched = {s.name for s in host.services if not s.is_process}
+    watched = {s.name for s in host.services if s.is_watched}
     return any(dependency.name in watched for dependency in service.dependencies)
 
 

@@ -16,6 +16,12 @@ CASES = [
         "webapp", read="systemd", write=("monit", "systemd", "supervisord"), input="webapp.service"
     ),
     Case("web", read="supervisord", write=("systemd", "monit", "supervisord"), input="web.conf"),
+    Case(
+        "workers",
+        read="supervisord",
+        write=("systemd", "monit", "supervisord"),
+        input="workers.conf",
+    ),
 ]
 
 

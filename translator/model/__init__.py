@@ -6,6 +6,7 @@ Imports: the standard library only (model layer).
 from translator.model.extras import Extra
 from translator.model.host import Host
 from translator.model.service import (
+    INSTANCE_VARIABLE,
     Action,
     Alert,
     AttributeProbe,
@@ -27,6 +28,7 @@ from translator.model.service import (
 from translator.model.span import Origin, Source, Span
 
 __all__ = [
+    "INSTANCE_VARIABLE",
     "Action",
     "Alert",
     "AttributeProbe",

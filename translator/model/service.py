@@ -24,6 +24,8 @@ class ServiceKind(str, Enum):
     SYSTEM = "system"
     PROGRAM = "program"
     NETWORK = "network"
+    LISTENER = "event-listener"
+    """A process that speaks its supervisor's event protocol (supervisord's listeners)."""
 
 
 class RestartWhen(str, Enum):
@@ -44,6 +46,11 @@ class Action(str, Enum):
     UNMONITOR = "unmonitor"
     EXEC = "exec"
     GIVE_UP = "give-up"
+
+
+INSTANCE_VARIABLE = "SVCONV_INSTANCE"
+"""In a command that expands variables, ``${SVCONV_INSTANCE}`` is the instance number of a
+service that runs several instances (supervisord's %(process_num)d, systemd's %i)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -229,6 +236,8 @@ class Service:
     to the whole process group, not just the main process (None: not said).
     ``success_exit_codes``: exits that count as clean. ``min_uptime``: seconds a process
     must stay up to count as started. ``start_order``: lower starts first (and stops last).
+    ``instances`` copies run, numbered from ``first_instance``; ``instance_format`` (printf)
+    writes a number in their names and in ``${SVCONV_INSTANCE}`` of their commands.
     Which fields the input set explicitly, rather than left to the format's default, is
     what ``origin.fields`` has a span for.
     """
@@ -266,6 +275,8 @@ class Service:
     groups: tuple[str, ...] = ()
     enabled_at_boot: bool = True
     instances: int = 1
+    first_instance: int = 0
+    instance_format: str = "%d"
     alerts: tuple[Alert, ...] = ()
     extras: tuple[Extra, ...] = ()
     managed_by: str = ""
@@ -275,3 +286,8 @@ class Service:
     def is_process(self) -> bool:
         """Whether the supervisor runs a process for it (rather than only watching)."""
         return self.kind is ServiceKind.PROCESS
+
+    @property
+    def is_watched(self) -> bool:
+        """Whether it is only watched (a file, a host, …), so any watcher can take it."""
+        return self.kind not in (ServiceKind.PROCESS, ServiceKind.LISTENER)

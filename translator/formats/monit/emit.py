@@ -15,6 +15,7 @@ from translator.formats._options import EmitOptions
 from translator.formats.monit import quoting
 from translator.loss import LossLog
 from translator.model import (
+    INSTANCE_VARIABLE,
     Action,
     AttributeProbe,
     Command,
@@ -60,6 +61,16 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
         files["monitrc"] = _file(options.header, settings)
     cycle = host.probe_interval or DEFAULT_CYCLE_SECONDS
     for service in host.services:
+        if service.kind is ServiceKind.LISTENER:
+            losses.unsupported(
+                service.origin,
+                "service",
+                service=service.name,
+                code="SV705",
+                reason="an event listener speaks supervisord's protocol and runs only under it",
+                action="left out",
+            )
+            continue
         if options.owns_process and service.is_process and service.daemonizes is False:
             service = _in_background(service, losses)
         files[f"{service.name}.monitrc"] = _file(
@@ -295,6 +306,7 @@ def _report_unsupported(service: Service, losses: LossLog) -> None:
             code="SV710",
             reason=f"monit runs one process per check, not {service.instances}",
             action="one check written",
+            also=("first_instance", "instance_format"),
         )
     if service.is_process and service.daemonizes is False:
         losses.unsupported(
@@ -353,7 +365,7 @@ def _process_match(service: Service, losses: LossLog) -> str:
     return f'matching "{pattern}"'
 
 
-def pattern_for(argv: tuple[str, ...]) -> str:
+def pattern_for(argv: tuple[str, ...], *, instance: str = "[0-9]+") -> str:
     """Return a monit ``matching`` pattern for the process that ``argv`` starts.
 
     monit matches against the process's command line as ps shows it, which is argv
@@ -361,7 +373,8 @@ def pattern_for(argv: tuple[str, ...]) -> str:
     match every other process of that program).
     """
     shown = " ".join(argv)  # how ps prints argv, not a command to run
-    return "^" + _ERE_SPECIAL.sub(r"\\\1", shown)
+    reference = _ERE_SPECIAL.sub(r"\\\1", "${" + INSTANCE_VARIABLE + "}")
+    return "^" + _ERE_SPECIAL.sub(r"\\\1", shown).replace(reference, instance)
 
 
 def _program(

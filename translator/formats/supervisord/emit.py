@@ -17,7 +17,16 @@ from translator.formats._options import EmitOptions
 from translator.formats.supervisord import quoting
 from translator.knowledge import foreground
 from translator.loss import LossLog
-from translator.model import Action, Command, Host, Output, RestartWhen, Service
+from translator.model import (
+    INSTANCE_VARIABLE,
+    Action,
+    Command,
+    Host,
+    Output,
+    RestartWhen,
+    Service,
+    ServiceKind,
+)
 
 FORMAT = "supervisord"
 SUPERVISORCTL = "/usr/bin/supervisorctl"
@@ -94,7 +103,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
 
 
 def _is_supervised(service: Service, options: EmitOptions, losses: LossLog) -> bool:
-    if service.is_process:
+    if not service.is_watched:
         return True
     action = "kept in companion monit check" if options.companion else "dropped"
     losses.unsupported(
@@ -126,7 +135,8 @@ def _section(
 ) -> str:
     program = _Program(service=service, losses=losses)
     kind = next(
-        (e.value for e in service.extras if e.format == FORMAT and e.key == "section"), "program"
+        (e.value for e in service.extras if e.format == FORMAT and e.key == "section"),
+        "eventlistener" if service.kind is ServiceKind.LISTENER else "program",
     )
     _command(program)
     _identity(program)
@@ -237,6 +247,8 @@ def _marker(match: re.Match[str]) -> str:
 
 
 def _reference(program: _Program, name: str) -> str:
+    if name == INSTANCE_VARIABLE:
+        return "%(process_num)" + program.service.instance_format.removeprefix("%")
     if name not in {key for key, _ in program.service.environment}:
         program.lose(
             "start.argv",
@@ -393,8 +405,11 @@ def _instances(program: _Program) -> None:
     if service.instances <= 1:
         return
     program.set("numprocs", service.instances)
+    if service.first_instance:
+        program.set("numprocs_start", service.first_instance)
     if not any(e.format == FORMAT and e.key == "process_name" for e in service.extras):
-        program.set("process_name", "%(program_name)s_%(process_num)d")
+        number = "%(process_num)" + service.instance_format.removeprefix("%")
+        program.set("process_name", f"%(program_name)s_{number}")
 
 
 def _monitoring(program: _Program, options: EmitOptions) -> None:
@@ -470,11 +485,37 @@ def _group_sections(host: Host, written: set[str]) -> dict[str, str]:
 
 
 def control_commands(service: Service) -> tuple[Command, Command]:
-    """Commands that ask supervisord to start and to stop ``service``."""
+    """Commands that ask supervisord to start and to stop ``service`` (all its processes)."""
+    names = _process_names(service)
     return (
-        Command(argv=(SUPERVISORCTL, "start", service.name)),
-        Command(argv=(SUPERVISORCTL, "stop", service.name)),
+        Command(argv=(SUPERVISORCTL, "start", *names)),
+        Command(argv=(SUPERVISORCTL, "stop", *names)),
     )
+
+
+def _process_names(service: Service) -> tuple[str, ...]:
+    """Name the processes of ``service`` as supervisorctl does (``group:process``)."""
+    number = "%(process_num)" + service.instance_format.removeprefix("%")
+    default = f"%(program_name)s_{number}" if service.instances > 1 else "%(program_name)s"
+    template = next(
+        (e.value for e in service.extras if e.format == FORMAT and e.key == "process_name"), default
+    )
+    group = service.groups[0] if service.groups else service.name
+    prefix = f"{group}:" if service.groups or service.instances > 1 else ""
+    try:
+        return tuple(
+            prefix
+            + template
+            % {
+                "program_name": service.name,
+                "group_name": group,
+                "process_num": n,
+                "numprocs": service.instances,
+            }
+            for n in range(service.first_instance, service.first_instance + service.instances)
+        )
+    except (KeyError, ValueError, TypeError):
+        return (f"{group}:*",)
 
 
 def keep_alive(watcher: str) -> dict[str, str]:

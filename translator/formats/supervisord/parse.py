@@ -22,6 +22,7 @@ from translator.formats._options import ParseOptions
 from translator.formats.supervisord import ini, quoting
 from translator.formats.supervisord.expand import expand
 from translator.model import (
+    INSTANCE_VARIABLE,
     Command,
     Extra,
     Host,
@@ -30,6 +31,7 @@ from translator.model import (
     RestartPolicy,
     RestartWhen,
     Service,
+    ServiceKind,
     Source,
     Span,
     StartLimit,
@@ -37,6 +39,8 @@ from translator.model import (
 
 FORMAT = "supervisord"
 _T = TypeVar("_T")
+_PROCESS_NUM = re.compile(r"%\(process_num\)([#0\- +]*\d*(?:\.\d+)?[diouxX])")
+_INSTANCE_MARK = "\x00instance\x00"
 PROCESS_SECTIONS = ("program", "eventlistener", "fcgi-program")
 _TRUE = ("yes", "true", "on", "1")
 _FALSE = ("no", "false", "off", "0")
@@ -51,6 +55,7 @@ _MODELLED = frozenset({
     "exitcodes", "startsecs", "startretries", "stopsignal", "stopwaitsecs", "stopasgroup",
     "killasgroup", "redirect_stderr", "stdout_logfile", "stderr_logfile", "priority",
     "numprocs",
+    "numprocs_start",
 })  # fmt: skip
 _SIGNUMS = {0: "0"} | {int(s): s.name for s in signal.Signals}
 
@@ -388,11 +393,19 @@ def _service(
     if directory is not None:
         fields["working_directory"] = directory
     fields |= _outputs(reader)
-    fields["start"] = _command(reader, section_span)
+    fields["start"] = _command(reader, section_span, templated=fields["instances"] > 1)
+    if fields["instances"] > 1:
+        fields["first_instance"] = first
+        command = reader.raw("command")
+        spec = _PROCESS_NUM.search(process_name) or _PROCESS_NUM.search(
+            command.text if command else ""
+        )
+        fields["instance_format"] = "%" + spec.group(1) if spec else "%d"
     _check_listener(reader, kind, section_span)
     _note_references(reader, name, diagnostics)
     return Service(
         name=name.strip(),
+        kind=ServiceKind.LISTENER if kind == "eventlistener" else ServiceKind.PROCESS,
         groups=(group,) if group else (),
         extras=tuple(_extras(document, section, kind, process_name)),
         managed_by=FORMAT,
@@ -538,16 +551,21 @@ def _logfile(reader: _Reader, stream: str) -> Output:
     return Output(kind="syslog") if syslog and output.kind == "null" else output
 
 
-def _command(reader: _Reader, section_span: Span) -> Command:
+def _command(reader: _Reader, section_span: Span, *, templated: bool) -> Command:
     raw = reader.raw("command")
     if raw is None:
         raise ParseError(f"[{reader.section}] has no command=", section_span, code="SV101")
     expansions = {**reader.expansions, "here": _here(raw.path)}
-    expanded = expand(raw.text, expansions, raw.span)
+    # With several processes the number stays a reference: %i in a systemd template.
+    text = _PROCESS_NUM.sub(_INSTANCE_MARK, raw.text) if templated else raw.text
+    expanded = expand(text, expansions, raw.span)
     reader.spans["start"] = raw.span
     reader.references += [(name, raw.span) for name in expanded.references]
-    if expanded.references:
-        words = quoting.split_command(expanded.variable_text, raw.span)
+    if expanded.references or _INSTANCE_MARK in text:
+        variable_text = expanded.variable_text.replace(
+            _INSTANCE_MARK, "${" + INSTANCE_VARIABLE + "}"
+        )
+        words = quoting.split_command(variable_text, raw.span)
         return Command(argv=words, expands_variables=True, origin=Origin(span=raw.span))
     return Command(
         argv=quoting.split_command(expanded.text, raw.span), origin=Origin(span=raw.span)
@@ -570,7 +588,7 @@ def _note_references(reader: _Reader, name: str, diagnostics: list[Diagnostic]) 
 def _extras(document: ini.Document, section: str, kind: str, process_name: str) -> list[Extra]:
     """Keys the model has no field for, kept verbatim (``process_name`` only if set)."""
     extras = []
-    if kind != "program":
+    if kind == "fcgi-program":
         extras.append(
             Extra(
                 format=FORMAT,

@@ -7,7 +7,7 @@ import re
 
 from translator.formats.systemd.control import control_commands, keep_alive, wrapped_unit
 from translator.formats.systemd.emit import emit
-from translator.formats.systemd.parse import parse
+from translator.formats.systemd.parse import parse, parse_many
 
 ID = "systemd"
 _SECTION = re.compile(r"^\[(Unit|Service|Install)\]\s*$", re.MULTILINE)
@@ -15,7 +15,7 @@ _SECTION = re.compile(r"^\[(Unit|Service|Install)\]\s*$", re.MULTILINE)
 
 def detect(path: str, text: str) -> bool:
     """Whether ``text`` looks like a systemd unit."""
-    return path.endswith(".service") or bool(_SECTION.search(text))
+    return path.endswith((".service", ".target")) or bool(_SECTION.search(text))
 
 
 __all__ = [
@@ -25,5 +25,6 @@ __all__ = [
     "emit",
     "keep_alive",
     "parse",
+    "parse_many",
     "wrapped_unit",
 ]

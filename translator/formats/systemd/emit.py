@@ -8,13 +8,22 @@ working in a companion monit check. Imports: model, loss, formats/systemd.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import group_target, unit_name, wrapped_unit
 from translator.loss import LossLog
-from translator.model import Action, Command, Host, RestartWhen, Service
+from translator.model import (
+    INSTANCE_VARIABLE,
+    Action,
+    Command,
+    Host,
+    RestartWhen,
+    Service,
+    ServiceKind,
+)
 
 FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
@@ -26,6 +35,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     # A dependency on a process is on its unit; on a watched-only check it is lost; on
     # anything this input does not define it is taken to be a unit of that name.
     units = {s.name: unit_name(s) if s.is_process else None for s in host.services}
+    units |= {s.name: f"{s.name}.target" for s in host.services if s.instances > 1}
     files: dict[str, str] = {}
     _report_host(host, losses)
     for service in host.services:
@@ -46,18 +56,62 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
                 action=_kept(options, "no unit written; restarts stay with monit"),
             )
             continue
-        files[f"{service.name}.service"] = _unit(service, host, units, options, losses)
+        if service.instances > 1:
+            files |= _template(service, host, units, options, losses)
+        else:
+            files[f"{service.name}.service"] = _unit(service, host, units, options, losses)
     files.update(_group_targets(host, files, options))
     return files
+
+
+def _template(
+    service: Service,
+    host: Host,
+    units: dict[str, str | None],
+    options: EmitOptions,
+    losses: LossLog,
+) -> dict[str, str]:
+    """Several instances: a template unit NAME@.service and NAME.target wanting each one."""
+    names = [
+        f"{service.name}@{service.instance_format % number}.service"
+        for number in range(service.first_instance, service.first_instance + service.instances)
+    ]
+    losses.unsupported(
+        service.origin,
+        "instances",
+        service=service.name,
+        code="SV722",
+        severity=Severity.INFO,
+        also=("first_instance", "instance_format"),
+        reason=f"systemd runs {service.instances} instances from a template",
+        action=f"{service.name}.target wants {', '.join(names)}",
+    )
+    member = replace(service, enabled_at_boot=False, groups=(*service.groups, service.name))
+    header = [f"# {line}".rstrip() for line in options.header.splitlines()]
+    install = ["", "[Install]", "WantedBy=multi-user.target"] if service.enabled_at_boot else []
+    target = [
+        *header,
+        "[Unit]",
+        f"Description=Instances of {service.name}",
+        f"Wants={' '.join(names)}",
+        *install,
+    ]
+    return {
+        f"{service.name}@.service": _unit(member, host, units, options, losses),
+        f"{service.name}.target": "\n".join(target) + "\n",
+    }
 
 
 def _group_targets(host: Host, files: dict[str, str], options: EmitOptions) -> dict[str, str]:
     """Write a target per service group: it starts the members, which are PartOf it."""
     members: dict[str, list[str]] = {}
     for service in host.services:
-        if f"{service.name}.service" in files:
+        unit = f"{service.name}.service"
+        if f"{service.name}@.service" in files:
+            unit = f"{service.name}.target"
+        if unit in files:
             for group in service.groups:
-                members.setdefault(group, []).append(f"{service.name}.service")
+                members.setdefault(group, []).append(unit)
     header = [f"# {line}".rstrip() for line in options.header.splitlines()]
     return {
         group_target(group): "\n".join(
@@ -114,6 +168,16 @@ def _report_host(host: Host, losses: LossLog) -> None:
 
 def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) -> None:
     """Record everything a unit cannot hold about watching ``service``."""
+    if service.kind is ServiceKind.LISTENER:
+        losses.unsupported(
+            service.origin,
+            "service",
+            service=service.name,
+            code="SV705",
+            reason="an event listener speaks supervisord's protocol and runs only under it",
+            action="left out",
+        )
+        return
     if not service.is_process:
         losses.unsupported(
             service.origin,
@@ -148,7 +212,7 @@ def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) 
             "extras",
             service=service.name,
             code="SV710",
-            reason=f"systemd has no equivalent of {extra.format} {extra.value!r}",
+            reason=f"systemd has no equivalent of {extra.format} {extra.key}={extra.value!r}",
             action=_kept(options) if extra.format == "monit" else "left out",
         )
 
@@ -161,15 +225,6 @@ def _unit(
     losses: LossLog,
 ) -> str:
     lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
-    if service.instances > 1:
-        losses.unsupported(
-            service.origin,
-            "instances",
-            service=service.name,
-            code="SV710",
-            reason=f"{service.instances} instances need a template unit",
-            action="one unit written",
-        )
     extras = _own_extras(service)
     after = _ordering(host, units).get(service.name, [])
     unit_lines = [*_unit_section(service, units, after, losses), *extras.pop("Unit", [])]
@@ -449,4 +504,5 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
 
 
 def _exec(key: str, command: Command) -> str:
-    return f"{key}={quoting.join(command.argv, expands_variables=command.expands_variables)}"
+    line = quoting.join(command.argv, expands_variables=command.expands_variables)
+    return f"{key}={line.replace('${' + INSTANCE_VARIABLE + '}', '%i')}"

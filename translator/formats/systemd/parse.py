@@ -23,6 +23,7 @@ from translator.formats._options import ParseOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import target_group
 from translator.model import (
+    INSTANCE_VARIABLE,
     Command,
     Dependency,
     EnvironmentFile,
@@ -63,6 +64,7 @@ _TIME_UNITS = {
     "day": 86400,
     "days": 86400,
 }
+_INSTANCE_SPECIFIER = re.compile(r"(?<!%)((?:%%)*)%i")
 _TIME_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 
 
@@ -137,21 +139,67 @@ def parse(
 ) -> ParseResult:
     """Parse one ``.service`` unit into a host holding that one service.
 
-    ``load_include`` will find drop-ins and ``options`` resolve specifiers (issue #5);
-    neither is used yet.
+    A ``.target`` holds no service. ``load_include`` will find drop-ins and ``options``
+    resolve specifiers (issue #5); neither is used yet.
     """
+    return parse_many([source], load_include=load_include, options=options)
+
+
+def parse_many(
+    sources: list[Source],
+    *,
+    load_include: IncludeLoader | None = None,
+    options: ParseOptions | None = None,
+) -> ParseResult:
+    """Parse units together, so instances a target wants count for their template.
+
+    A target wanting ``NAME@01.service`` … gives ``NAME@.service`` its instance count.
+    """
+    services = []
+    wanted: dict[str, bool] = {}  # unit a target wants -> whether that target is enabled
+    for source in sources:
+        entries = _entries(source)
+        if source.path.endswith(".target"):
+            enabled = any(e.section == "Install" and e.key == "WantedBy" for e in entries)
+            wanted |= {w: enabled for e in entries if e.key == "Wants" for w in e.value.split()}
+            continue
+        name = PurePosixPath(source.path).name.removesuffix(".service").removesuffix("@")
+        draft = _Draft()
+        for entry in entries:
+            _apply(draft, entry)
+        services.append(_finish(name, draft, source))
+    services = [_with_instances(service, wanted) for service in services]
+    span = Span(path=sources[0].path, line=1, column=1)
+    return ParseResult(host=Host(services=tuple(services), origin=Origin(span=span)))
+
+
+def _entries(source: Source) -> list[_Entry]:
     try:
         tree = _grammar.load("systemd").parse(source.text.rstrip("\n") + "\n")
     except UnexpectedInput as error:
         span = Span(path=source.path, line=error.line or 1, column=error.column or 1)
         raise ParseError("expected [Section] or Key=Value", span, code="SV101") from None
-    entries = _grammar.transform(_Entries(source), tree)
-    name = PurePosixPath(source.path).name.removesuffix(".service")
-    draft = _Draft()
-    for entry in entries:
-        _apply(draft, entry)
-    service = _finish(name, draft, source)
-    return ParseResult(host=Host(services=(service,), origin=Origin(span=service.origin.span)))
+    return _grammar.transform(_Entries(source), tree)
+
+
+def _with_instances(service: Service, wanted: dict[str, bool]) -> Service:
+    """Count the instances of a template that a target wants; name their number format."""
+    units = [
+        unit for unit in wanted if unit.startswith(f"{service.name}@") and unit.endswith(".service")
+    ]
+    numbers = [unit.removeprefix(f"{service.name}@").removesuffix(".service") for unit in units]
+    if not numbers or not all(number.isdigit() for number in numbers):
+        return service
+    width = len(numbers[0])
+    padded = width > 1 and numbers[0].startswith("0")
+    return replace(
+        service,
+        instances=len(numbers),
+        first_instance=min(int(n) for n in numbers),
+        instance_format=f"%0{width}d" if padded else "%d",
+        groups=tuple(g for g in service.groups if g != service.name),
+        enabled_at_boot=any(wanted[unit] for unit in units),
+    )
 
 
 _SPAN_NAMES = {
@@ -203,6 +251,9 @@ def _seconds(value: str, span: Span) -> float:
 
 
 def _command(value: str, span: Span) -> Command:
+    # %i (a template's instance) becomes the model's instance reference; the other
+    # specifiers come with issue #5.
+    value = _INSTANCE_SPECIFIER.sub(r"\1${" + INSTANCE_VARIABLE + "}", value)
     argv, _prefixes = quoting.split(value, span)
     if quoting.has_references(argv):
         return Command(argv=argv, expands_variables=True, origin=Origin(span=span))
