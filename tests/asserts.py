@@ -16,7 +16,11 @@ from translator.loss import Loss
 from translator.model import Host, Service, Source, Span
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-OWN_FILES = {"systemd": (".service", ".target"), "monit": (".monitrc",), "supervisord": (".conf",)}
+OWN_FILES = {
+    "systemd": (".service", ".target", ".socket"),
+    "monit": (".monitrc",),
+    "supervisord": (".conf",),
+}
 """The suffix of the files a target writes for services (companions and drop-ins aside)."""
 
 

@@ -218,6 +218,26 @@ class Output:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ListenSocket:
+    """A socket the supervisor opens and hands the process as its standard input.
+
+    ``address`` is ``host:port`` for TCP or an absolute path for a unix socket;
+    ``owner``/``group``/``mode`` apply to a unix socket's file.
+    """
+
+    address: str
+    owner: str | None = None
+    group: str | None = None
+    mode: str | None = None
+    backlog: int | None = None
+
+    @property
+    def is_unix(self) -> bool:
+        """Whether it is a unix socket (a path) rather than TCP."""
+        return self.address.startswith("/")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EnvironmentFile:
     """A file of ``KEY=value`` lines read into the environment; optional ones may be absent."""
 
@@ -275,6 +295,7 @@ class Service:
     groups: tuple[str, ...] = ()
     enabled_at_boot: bool = True
     instances: int = 1
+    sockets: tuple[ListenSocket, ...] = ()
     first_instance: int = 0
     instance_format: str = "%d"
     alerts: tuple[Alert, ...] = ()

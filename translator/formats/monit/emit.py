@@ -243,6 +243,7 @@ _NO_EQUIVALENT = {
     "kills_process_group": "process-group killing",
     "min_uptime": "a minimum uptime for a start to count",
     "start_order": "start priorities (use depends on)",
+    "sockets": "sockets handed to the process on its standard input",
 }
 
 

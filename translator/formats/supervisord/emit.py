@@ -136,7 +136,11 @@ def _section(
     program = _Program(service=service, losses=losses)
     kind = next(
         (e.value for e in service.extras if e.format == FORMAT and e.key == "section"),
-        "eventlistener" if service.kind is ServiceKind.LISTENER else "program",
+        "eventlistener"
+        if service.kind is ServiceKind.LISTENER
+        else "fcgi-program"
+        if service.sockets
+        else "program",
     )
     _command(program)
     _identity(program)
@@ -144,6 +148,7 @@ def _section(
     _stop(program)
     _logs(program)
     _instances(program)
+    _sockets(program)
     _monitoring(program, options)
     _extras(program)
     where = service.origin.span
@@ -410,6 +415,30 @@ def _instances(program: _Program) -> None:
     if not any(e.format == FORMAT and e.key == "process_name" for e in service.extras):
         number = "%(process_num)" + service.instance_format.removeprefix("%")
         program.set("process_name", f"%(program_name)s_{number}")
+
+
+def _sockets(program: _Program) -> None:
+    """Write an [fcgi-program:]'s socket, which supervisord opens and passes on stdin."""
+    sockets = program.service.sockets
+    if not sockets:
+        return
+    socket = sockets[0]
+    if socket.is_unix:
+        program.set("socket", f"unix://{socket.address}")
+        if socket.owner or socket.group:
+            program.set("socket_owner", ":".join(n for n in (socket.owner, socket.group) if n))
+        if socket.mode and socket.mode != "0700":
+            program.set("socket_mode", socket.mode)
+    else:
+        program.set("socket", f"tcp://{socket.address}")
+    if socket.backlog:
+        program.set("socket_backlog", socket.backlog)
+    if len(sockets) > 1:
+        program.lose(
+            "sockets",
+            "supervisord passes one socket to an fcgi-program",
+            f"only {socket.address} kept",
+        )
 
 
 def _monitoring(program: _Program, options: EmitOptions) -> None:

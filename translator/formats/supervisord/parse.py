@@ -26,6 +26,7 @@ from translator.model import (
     Command,
     Extra,
     Host,
+    ListenSocket,
     Origin,
     Output,
     RestartPolicy,
@@ -56,6 +57,10 @@ _MODELLED = frozenset({
     "killasgroup", "redirect_stderr", "stdout_logfile", "stderr_logfile", "priority",
     "numprocs",
     "numprocs_start",
+    "socket",
+    "socket_owner",
+    "socket_mode",
+    "socket_backlog",
 })  # fmt: skip
 _SIGNUMS = {0: "0"} | {int(s): s.name for s in signal.Signals}
 
@@ -402,6 +407,8 @@ def _service(
         )
         fields["instance_format"] = "%" + spec.group(1) if spec else "%d"
     _check_listener(reader, kind, section_span)
+    if kind == "fcgi-program":
+        fields["sockets"] = (_fcgi_socket(reader, section_span),)
     _note_references(reader, name, diagnostics)
     return Service(
         name=name.strip(),
@@ -510,6 +517,41 @@ _EVENTS = frozenset(
 # supervisor.events.EventTypes
 
 
+def _fcgi_socket(reader: _Reader, section_span: Span) -> ListenSocket:
+    """Read the socket of an [fcgi-program:], checked as supervisor's parse_fcgi_socket does."""
+    text = reader.text("socket", slot="sockets")
+    span = reader.spans.get("sockets", section_span)
+    if not text:
+        raise ParseError(f"[{reader.section}] needs a socket= line", span, code="SV101")
+    owner = reader.text("socket_owner")
+    mode = reader.text("socket_mode")
+    backlog = reader.convert("socket_backlog", "0", _integer) or None
+    if backlog is not None and not 1 <= backlog <= 65535:
+        raise ParseError(f"invalid socket_backlog {backlog}", span, code="SV101")
+    if text.startswith("unix://"):
+        path = text.removeprefix("unix://")
+        if not path.startswith("/"):
+            raise ParseError(f"unix socket path {path} is not absolute", span, code="SV101")
+        user, _, group = (owner or "").partition(":")
+        return ListenSocket(
+            address=path,
+            owner=user or None,
+            group=group or None,
+            mode=reader.convert("socket_mode", mode or "0700", _octal),
+            backlog=backlog,
+        )
+    if owner is not None or mode is not None:
+        raise ParseError(
+            "socket_owner and socket_mode are for a unix socket only", span, code="SV101"
+        )
+    match = re.fullmatch(r"tcp://([^\s:]+):(\d+)", text)
+    if match is None:
+        raise ParseError(
+            f"bad socket {text!r}: tcp://HOST:PORT or unix:///PATH", span, code="SV101"
+        )
+    return ListenSocket(address=f"{match.group(1)}:{match.group(2)}", backlog=backlog)
+
+
 def _check_listener(reader: _Reader, kind: str, section_span: Span) -> None:
     """Refuse an event listener without known events, or that redirects stderr."""
     if kind != "eventlistener":
@@ -588,15 +630,6 @@ def _note_references(reader: _Reader, name: str, diagnostics: list[Diagnostic]) 
 def _extras(document: ini.Document, section: str, kind: str, process_name: str) -> list[Extra]:
     """Keys the model has no field for, kept verbatim (``process_name`` only if set)."""
     extras = []
-    if kind == "fcgi-program":
-        extras.append(
-            Extra(
-                format=FORMAT,
-                key="section",
-                value=kind,
-                origin=Origin(span=document.sections[section].span),
-            )
-        )
     for key in document.keys(section):
         if key in _MODELLED or (key == "numprocs_start" and process_name == "%(program_name)s"):
             continue

@@ -15,7 +15,7 @@ _SECTION = re.compile(r"^\[(Unit|Service|Install)\]\s*$", re.MULTILINE)
 
 def detect(path: str, text: str) -> bool:
     """Whether ``text`` looks like a systemd unit."""
-    return path.endswith((".service", ".target")) or bool(_SECTION.search(text))
+    return path.endswith((".service", ".target", ".socket")) or bool(_SECTION.search(text))
 
 
 __all__ = [

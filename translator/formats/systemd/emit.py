@@ -20,6 +20,7 @@ from translator.model import (
     Action,
     Command,
     Host,
+    Output,
     RestartWhen,
     Service,
     ServiceKind,
@@ -56,12 +57,34 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
                 action=_kept(options, "no unit written; restarts stay with monit"),
             )
             continue
+        if service.sockets:
+            files[f"{service.name}.socket"] = _socket_unit(service, options)
         if service.instances > 1:
             files |= _template(service, host, units, options, losses)
         else:
             files[f"{service.name}.service"] = _unit(service, host, units, options, losses)
     files.update(_group_targets(host, files, options))
     return files
+
+
+def _socket_unit(service: Service, options: EmitOptions) -> str:
+    """Write a socket unit whose listening sockets systemd hands the service on stdin."""
+    lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
+    lines += ["[Unit]", f"Description=Sockets of {service.name}", "", "[Socket]"]
+    for socket in service.sockets:
+        lines.append(f"ListenStream={socket.address}")
+        lines += [
+            f"{key}={value}"
+            for key, value in (
+                ("SocketUser", socket.owner),
+                ("SocketGroup", socket.group),
+                ("SocketMode", socket.mode),
+                ("Backlog", socket.backlog),
+            )
+            if value is not None
+        ]
+    lines += ["", "[Install]", "WantedBy=sockets.target"]
+    return "\n".join(lines) + "\n"
 
 
 def _template(
@@ -477,7 +500,12 @@ def _environment(service: Service) -> Iterator[str]:
     for environment_file in service.environment_files:
         optional = "-" if environment_file.is_optional else ""
         yield f"EnvironmentFile={optional}{environment_file.path}"
-    for key, output in (("StandardOutput", service.stdout), ("StandardError", service.stderr)):
+    if service.sockets:
+        yield "StandardInput=socket"
+    stdout = service.stdout
+    if service.sockets and stdout is None:
+        stdout = Output(kind="managed")  # with a socket on stdin, stdout would follow it
+    for key, output in (("StandardOutput", stdout), ("StandardError", service.stderr)):
         if output is not None:
             yield f"{key}={_OUTPUTS.get(output.kind, output.kind)}{output.path or ''}"
 

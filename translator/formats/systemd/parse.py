@@ -29,6 +29,7 @@ from translator.model import (
     EnvironmentFile,
     Extra,
     Host,
+    ListenSocket,
     Origin,
     Output,
     RestartPolicy,
@@ -157,8 +158,12 @@ def parse_many(
     """
     services = []
     wanted: dict[str, bool] = {}  # unit a target wants -> whether that target is enabled
+    sockets: dict[str, tuple[ListenSocket, ...]] = {}
     for source in sources:
         entries = _entries(source)
+        if source.path.endswith(".socket"):
+            sockets[PurePosixPath(source.path).stem] = _sockets(entries)
+            continue
         if source.path.endswith(".target"):
             enabled = any(e.section == "Install" and e.key == "WantedBy" for e in entries)
             wanted |= {w: enabled for e in entries if e.key == "Wants" for w in e.value.split()}
@@ -168,7 +173,10 @@ def parse_many(
         for entry in entries:
             _apply(draft, entry)
         services.append(_finish(name, draft, source))
-    services = [_with_instances(service, wanted) for service in services]
+    services = [
+        replace(_with_instances(service, wanted), sockets=sockets.get(service.name, ()))
+        for service in services
+    ]
     span = Span(path=sources[0].path, line=1, column=1)
     return ParseResult(host=Host(services=tuple(services), origin=Origin(span=span)))
 
@@ -180,6 +188,23 @@ def _entries(source: Source) -> list[_Entry]:
         span = Span(path=source.path, line=error.line or 1, column=error.column or 1)
         raise ParseError("expected [Section] or Key=Value", span, code="SV101") from None
     return _grammar.transform(_Entries(source), tree)
+
+
+def _sockets(entries: list[_Entry]) -> tuple[ListenSocket, ...]:
+    """Read the stream sockets a socket unit listens on, with their file's owner and mode."""
+    options = {e.key: e.value for e in entries if e.section == "Socket"}
+    backlog = options.get("Backlog")
+    return tuple(
+        ListenSocket(
+            address=e.value,
+            owner=options.get("SocketUser"),
+            group=options.get("SocketGroup"),
+            mode=options.get("SocketMode"),
+            backlog=int(backlog) if backlog and backlog.isdigit() else None,
+        )
+        for e in entries
+        if e.section == "Socket" and e.key == "ListenStream"
+    )
 
 
 def _with_instances(service: Service, wanted: dict[str, bool]) -> Service:
@@ -307,6 +332,18 @@ def _after(draft: _Draft, entry: _Entry) -> None:
                 format=FORMAT,
                 key="Unit.After",
                 value=" ".join(rest),
+                origin=Origin(span=entry.span),
+            )
+        )
+
+
+def _standard_input(draft: _Draft, entry: _Entry) -> None:
+    if entry.value != "socket":  # socket: the socket unit of the same name says which
+        draft.extras.append(
+            Extra(
+                format=FORMAT,
+                key="Service.StandardInput",
+                value=entry.value,
                 origin=Origin(span=entry.span),
             )
         )
@@ -452,6 +489,7 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Service", "Environment"): _environment,
     ("Service", "EnvironmentFile"): _environment_file,
     ("Service", "StandardOutput"): _output("stdout"),
+    ("Service", "StandardInput"): _standard_input,
     ("Service", "StandardError"): _output("stderr"),
     ("Service", "ExecStart"): _set("start", _command),
     ("Service", "ExecStop"): _set("stop", _command),
