@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
+from tests.e2e import answers, free_port, wait_for
 from tests.validators import require_supervisor
 from translator.cli import main
 
@@ -38,12 +36,6 @@ WantedBy=multi-user.target
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _ctl(config: Path, *words: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "supervisor.supervisorctl", "-c", str(config), *words],
@@ -53,22 +45,6 @@ def _ctl(config: Path, *words: str) -> str:
         timeout=10,
     )
     return result.stdout.strip()
-
-
-def _answers(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
-def _wait_for(condition, deadline: float, what: str) -> None:
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def _running_pid(config: Path) -> int | None:
@@ -91,7 +67,7 @@ def test_supervisord_restarts_a_killed_translated_program(tmp_path: Path) -> Non
     require_supervisor(sys.executable)
     started = time.monotonic()
     deadline = started + DEADLINE_SECONDS
-    port = _free_port()
+    port = free_port()
     (tmp_path / "tiny-web.service").write_text(
         UNIT.format(python=sys.executable, port=port, root=tmp_path)
     )
@@ -116,16 +92,16 @@ def test_supervisord_restarts_a_killed_translated_program(tmp_path: Path) -> Non
         stderr=subprocess.DEVNULL,
     )
     try:
-        _wait_for(
-            lambda: _running_pid(config) is not None and _answers(port),
+        wait_for(
+            lambda: _running_pid(config) is not None and answers(port),
             deadline,
             "the first process",
         )
         first = _running_pid(config)
         assert first is not None
         os.kill(first, signal.SIGKILL)
-        _wait_for(
-            lambda: _running_pid(config) not in (None, first) and _answers(port),
+        wait_for(
+            lambda: _running_pid(config) not in (None, first) and answers(port),
             deadline,
             "a restarted process",
         )

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from tests.e2e import answers, free_port, wait_for
 from tests.validators import require
 from translator.cli import main
 
@@ -47,20 +45,6 @@ include {root}/out/tiny.monitrc
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _answers(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 def _pid(pidfile: Path) -> int | None:
     try:
         pid = int(pidfile.read_text().strip())
@@ -73,14 +57,6 @@ def _pid(pidfile: Path) -> int | None:
     return pid
 
 
-def _wait_for(condition: Callable[[], bool], deadline: float, what: str) -> None:
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def test_monit_restarts_a_killed_translated_program(tmp_path: Path) -> None:
     monit = require("monit")
     require("start-stop-daemon")
@@ -88,7 +64,7 @@ def test_monit_restarts_a_killed_translated_program(tmp_path: Path) -> None:
         pytest.skip("monit must own its control file and run start-stop-daemon as root")
     started = time.monotonic()
     deadline = started + DEADLINE_SECONDS
-    port = _free_port()
+    port = free_port()
     unit = tmp_path / "tiny.service"
     unit.write_text(UNIT.format(python=sys.executable, port=port, root=tmp_path))
     result = CliRunner().invoke(
@@ -116,16 +92,16 @@ def test_monit_restarts_a_killed_translated_program(tmp_path: Path) -> None:
     )
     first = second = None
     try:
-        _wait_for(
-            lambda: _pid(pidfile) is not None and _answers(port),
+        wait_for(
+            lambda: _pid(pidfile) is not None and answers(port),
             deadline,
             "monit to start the program",
         )
         first = _pid(pidfile)
         assert first is not None
         os.kill(first, signal.SIGKILL)
-        _wait_for(
-            lambda: _pid(pidfile) not in (None, first) and _answers(port),
+        wait_for(
+            lambda: _pid(pidfile) not in (None, first) and answers(port),
             deadline,
             "monit to start it again",
         )
@@ -133,9 +109,7 @@ def test_monit_restarts_a_killed_translated_program(tmp_path: Path) -> None:
         subprocess.run(
             [monit, "-c", str(control), "stop", "tiny"], check=True, capture_output=True, timeout=10
         )
-        _wait_for(
-            lambda: second is not None and _pid(pidfile) is None, deadline, "monit to stop it"
-        )
+        wait_for(lambda: second is not None and _pid(pidfile) is None, deadline, "monit to stop it")
         subprocess.run(
             [monit, "-c", str(control), "quit"], check=True, capture_output=True, timeout=10
         )

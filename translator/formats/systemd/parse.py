@@ -240,16 +240,21 @@ def _apply(draft: _Draft, entry: _Entry) -> None:
     if entry.key in _SPAN_NAMES:
         draft.spans.setdefault(_SPAN_NAMES[entry.key], entry.span)
     if handler is None:
-        draft.extras.append(
-            Extra(
-                format=FORMAT,
-                key=f"{entry.section}.{entry.key}",
-                value=entry.value,
-                origin=Origin(span=entry.span),
-            )
-        )
+        _keep(draft, entry)
         return
     handler(draft, entry)
+
+
+def _keep(draft: _Draft, entry: _Entry) -> None:
+    """Keep a setting the model has no field for, to write it back unchanged."""
+    draft.extras.append(
+        Extra(
+            format=FORMAT,
+            key=f"{entry.section}.{entry.key}",
+            value=entry.value,
+            origin=Origin(span=entry.span),
+        )
+    )
 
 
 def _set(name: str, convert: _Converter) -> _Handler:
@@ -289,24 +294,13 @@ def _type(draft: _Draft, entry: _Entry) -> None:
     draft.fields["daemonizes"] = entry.value == "forking"
     draft.spans["daemonizes"] = entry.span
     if entry.value not in ("forking", "simple"):
-        draft.extras.append(
-            Extra(
-                format=FORMAT, key="Service.Type", value=entry.value, origin=Origin(span=entry.span)
-            )
-        )
+        _keep(draft, entry)
 
 
 def _restart(draft: _Draft, entry: _Entry) -> None:
     when = _RESTART.get(entry.value)
     if when is None:
-        draft.extras.append(
-            Extra(
-                format=FORMAT,
-                key="Service.Restart",
-                value=entry.value,
-                origin=Origin(span=entry.span),
-            )
-        )
+        _keep(draft, entry)
         when = RestartWhen.ON_FAILURE
     draft.fields["restart_when"] = when
     draft.spans["restart"] = entry.span
@@ -339,14 +333,7 @@ def _after(draft: _Draft, entry: _Entry) -> None:
 
 def _standard_input(draft: _Draft, entry: _Entry) -> None:
     if entry.value != "socket":  # socket: the socket unit of the same name says which
-        draft.extras.append(
-            Extra(
-                format=FORMAT,
-                key="Service.StandardInput",
-                value=entry.value,
-                origin=Origin(span=entry.span),
-            )
-        )
+        _keep(draft, entry)
 
 
 def _part_of(draft: _Draft, entry: _Entry) -> None:
@@ -374,14 +361,7 @@ def _limit(name: str, convert: _Converter) -> _Handler:
 def _wanted_by(draft: _Draft, entry: _Entry) -> None:
     draft.fields["enabled_at_boot"] = True
     if entry.value != "multi-user.target":
-        draft.extras.append(
-            Extra(
-                format=FORMAT,
-                key="Install.WantedBy",
-                value=entry.value,
-                origin=Origin(span=entry.span),
-            )
-        )
+        _keep(draft, entry)
 
 
 def _timeout(slot: str) -> _Handler:
@@ -415,14 +395,7 @@ def _output(slot: str) -> _Handler:
         elif not colon and kind in ("journal", "null", "inherit"):
             draft.fields[slot] = Output(kind="managed" if kind == "journal" else kind)
         else:
-            draft.extras.append(
-                Extra(
-                    format=FORMAT,
-                    key=f"{entry.section}.{entry.key}",
-                    value=entry.value,
-                    origin=Origin(span=entry.span),
-                )
-            )
+            _keep(draft, entry)
 
     return handler
 
@@ -430,14 +403,7 @@ def _output(slot: str) -> _Handler:
 def _success_codes(draft: _Draft, entry: _Entry) -> None:
     codes = [word for word in entry.value.split() if word.isdigit()]
     if len(codes) != len(entry.value.split()):
-        draft.extras.append(
-            Extra(
-                format=FORMAT,
-                key="Service.SuccessExitStatus",
-                value=entry.value,
-                origin=Origin(span=entry.span),
-            )
-        )
+        _keep(draft, entry)
     current = draft.fields.get("success_exit_codes", (0,))
     draft.fields["success_exit_codes"] = tuple(sorted({*current, *map(int, codes)}))
     draft.spans["success_exit_codes"] = entry.span
@@ -448,27 +414,13 @@ def _forced_restart(draft: _Draft, entry: _Entry) -> None:
         current = draft.fields.get("success_exit_codes", (0,))
         draft.fields["success_exit_codes"] = tuple(c for c in current if c != 0)
         return
-    draft.extras.append(
-        Extra(
-            format=FORMAT,
-            key="Service.RestartForceExitStatus",
-            value=entry.value,
-            origin=Origin(span=entry.span),
-        )
-    )
+    _keep(draft, entry)
 
 
 def _kill_mode(draft: _Draft, entry: _Entry) -> None:
     groups = {"control-group": (True, True), "mixed": (False, True)}.get(entry.value)
     if groups is None:
-        draft.extras.append(
-            Extra(
-                format=FORMAT,
-                key="Service.KillMode",
-                value=entry.value,
-                origin=Origin(span=entry.span),
-            )
-        )
+        _keep(draft, entry)
         return
     draft.fields["stops_process_group"], draft.fields["kills_process_group"] = groups
 
