@@ -43,7 +43,7 @@ def chroot_loader(root: Path) -> IncludeLoader:
     """Resolve includes as io.resolve_include does, but absolute paths under ``root``."""
 
     def load(pattern: str, span: Span) -> list[Source]:
-        base = Path(span.path).parent
+        base = root.parent / Path(span.path).parent  # input paths are relative to the case
         full = root / pattern.lstrip("/") if pattern.startswith("/") else base / pattern
         found = sorted(p for p in glob.glob(str(full)) if Path(p).is_file())  # noqa: PTH207
         return [

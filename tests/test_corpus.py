@@ -80,3 +80,23 @@ def test_monit_output_passes_monit_when_the_source_does(path: Path) -> None:
     if monit_check({"source.monitrc": path.read_text()})[0] == 0:
         status, output = monit_check(translation.files)
         assert status == 0, output
+
+
+UNIT_FILES = sorted(
+    p
+    for root in ("debian", "github/systemd", "sysv-generator-output")
+    for p in (CORPUS / root).rglob("*")
+    if p.is_file() and p.suffix in (".service", ".socket", ".target") and ".d/" not in str(p)
+)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_every_corpus_unit_parses() -> None:
+    failures = []
+    for path in UNIT_FILES:
+        try:
+            api.parse(api.read_sources([path]), source_format="systemd")
+        except ParseError as error:
+            failures.append(str(error))
+    assert failures == []
+    assert len(UNIT_FILES) > 200

@@ -16,6 +16,7 @@ CASES = [
         "webapp", read="systemd", write=("monit", "systemd", "supervisord"), input="webapp.service"
     ),
     Case("web", read="supervisord", write=("systemd", "monit", "supervisord"), input="web.conf"),
+    Case("dropin", read="systemd", write=("systemd", "supervisord", "monit"), input="app.service"),
     Case(
         "workers",
         read="supervisord",

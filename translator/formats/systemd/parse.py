@@ -16,7 +16,7 @@ from typing import Any
 from lark import Token, Transformer, UnexpectedInput, v_args
 from lark.tree import Meta
 
-from translator.diagnostics import IncludeLoader, ParseResult
+from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
 from translator.errors import ParseError
 from translator.formats import _grammar
 from translator.formats._options import ParseOptions
@@ -65,6 +65,7 @@ _TIME_UNITS = {
     "day": 86400,
     "days": 86400,
 }
+_ALIAS = re.compile(r"[\w@:./\\-]+\.(service|socket|target|timer|path|mount)")
 _INSTANCE_SPECIFIER = re.compile(r"(?<!%)((?:%%)*)%i")
 _TIME_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 
@@ -126,6 +127,7 @@ class _Draft:
     extras: list[Extra] = field(default_factory=list)
     dependencies: list[Dependency] = field(default_factory=list)
     limit: dict[str, Any] = field(default_factory=dict)
+    starts: list[Command] = field(default_factory=list)
 
 
 _Handler = Callable[[_Draft, _Entry], None]
@@ -157,10 +159,22 @@ def parse_many(
     A target wanting ``NAME@01.service`` … gives ``NAME@.service`` its instance count.
     """
     services = []
+    diagnostics: list[Diagnostic] = []
     wanted: dict[str, bool] = {}  # unit a target wants -> whether that target is enabled
     sockets: dict[str, tuple[ListenSocket, ...]] = {}
     for source in sources:
-        entries = _entries(source)
+        alias = _ALIAS.fullmatch(source.text.strip())
+        if alias:  # a flattened alias symlink: the file holds the name of the real unit
+            diagnostics.append(
+                Diagnostic(
+                    code="SV108",
+                    severity=Severity.INFO,
+                    span=Span(path=source.path, line=1, column=1),
+                    message=f"an alias of {alias.group()}; nothing of its own to translate",
+                )
+            )
+            continue
+        entries = _entries(source) + _drop_ins(source, load_include, diagnostics)
         if source.path.endswith(".socket"):
             sockets[PurePosixPath(source.path).stem] = _sockets(entries)
             continue
@@ -178,7 +192,41 @@ def parse_many(
         for service in services
     ]
     span = Span(path=sources[0].path, line=1, column=1)
-    return ParseResult(host=Host(services=tuple(services), origin=Origin(span=span)))
+    return ParseResult(
+        host=Host(services=tuple(services), origin=Origin(span=span)),
+        diagnostics=tuple(diagnostics),
+    )
+
+
+def _drop_ins(
+    source: Source, load_include: IncludeLoader | None, diagnostics: list[Diagnostic]
+) -> list[_Entry]:
+    """Read the unit's drop-ins in file-name order, to merge after its own entries.
+
+    They are ``NAME.d/*.conf``, and for an instance also its template's ``NAME@.d``.
+    """
+    if load_include is None:
+        return []
+    unit = PurePosixPath(source.path).name
+    directories = [f"{unit}.d"]
+    if "@" in unit and not unit.split("@", 1)[1].startswith("."):
+        directories.insert(0, unit.split("@", 1)[0] + "@" + unit[unit.rindex(".") :] + ".d")
+    span = Span(path=source.path, line=1, column=1)
+    found = {
+        PurePosixPath(d.path).name: d
+        for directory in directories
+        for d in load_include(f"{directory}/*.conf", span)
+    }
+    for name in sorted(found):
+        diagnostics.append(
+            Diagnostic(
+                code="SV109",
+                severity=Severity.INFO,
+                span=span,
+                message=f"drop-in {found[name].path} merged",
+            )
+        )
+    return [entry for name in sorted(found) for entry in _entries(found[name])]
 
 
 def _entries(source: Source) -> list[_Entry]:
@@ -205,6 +253,24 @@ def _sockets(entries: list[_Entry]) -> tuple[ListenSocket, ...]:
         for e in entries
         if e.section == "Socket" and e.key == "ListenStream"
     )
+
+
+def _start_commands(draft: _Draft, fields: dict[str, Any]) -> None:
+    """One ExecStart=, except that a oneshot service may list several, run in order."""
+    if not draft.starts:
+        return
+    oneshot = any(e.key == "Service.Type" and e.value == "oneshot" for e in draft.extras)
+    if len(draft.starts) > 1 and not oneshot:
+        second = draft.starts[1].origin.span
+        raise ParseError(
+            "more than one ExecStart= in a service that is not Type=oneshot", second, code="SV101"
+        )
+    fields["start"] = draft.starts[0]
+    for later in draft.starts[1:]:
+        value = quoting.join(later.argv, expands_variables=later.expands_variables)
+        draft.extras.append(
+            Extra(format=FORMAT, key="Service.ExecStart", value=value, origin=later.origin)
+        )
 
 
 def _with_instances(service: Service, wanted: dict[str, bool]) -> Service:
@@ -235,7 +301,17 @@ _SPAN_NAMES = {
 }
 
 
+_RESETS = {
+    "ExecStart": ("start",), "ExecStop": ("stop",), "ExecReload": ("reload",),
+    "Environment": ("environment",), "EnvironmentFile": ("environment_files",),
+    "Requires": ("dependencies",), "PartOf": ("groups",), "SuccessExitStatus": (),
+}  # fmt: skip
+
+
 def _apply(draft: _Draft, entry: _Entry) -> None:
+    if not entry.value:  # an empty assignment empties a list setting
+        _reset(draft, entry)
+        return
     handler = _HANDLERS.get((entry.section, entry.key))
     if entry.key in _SPAN_NAMES:
         draft.spans.setdefault(_SPAN_NAMES[entry.key], entry.span)
@@ -243,6 +319,17 @@ def _apply(draft: _Draft, entry: _Entry) -> None:
         _keep(draft, entry)
         return
     handler(draft, entry)
+
+
+def _reset(draft: _Draft, entry: _Entry) -> None:
+    key = f"{entry.section}.{entry.key}"
+    draft.extras = [extra for extra in draft.extras if extra.key != key]
+    for name in _RESETS.get(entry.key, ()):
+        draft.fields.pop(name, None)
+    if entry.key == "Requires":
+        draft.dependencies.clear()
+    if entry.key == "ExecStart":
+        draft.starts.clear()
 
 
 def _keep(draft: _Draft, entry: _Entry) -> None:
@@ -290,6 +377,11 @@ def _command(value: str, span: Span) -> Command:
     return Command(argv=quoting.literal(argv), origin=Origin(span=span))
 
 
+def _exec_start(draft: _Draft, entry: _Entry) -> None:
+    draft.starts.append(_command(entry.value, entry.span))
+    draft.spans.setdefault("start", entry.span)
+
+
 def _type(draft: _Draft, entry: _Entry) -> None:
     draft.fields["daemonizes"] = entry.value == "forking"
     draft.spans["daemonizes"] = entry.span
@@ -308,6 +400,7 @@ def _restart(draft: _Draft, entry: _Entry) -> None:
 
 def _restart_delay(draft: _Draft, entry: _Entry) -> None:
     draft.fields["restart_delay"] = _seconds(entry.value, entry.span)
+    draft.spans["restart.delay"] = entry.span
 
 
 def _requires(draft: _Draft, entry: _Entry) -> None:
@@ -443,7 +536,7 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Service", "StandardOutput"): _output("stdout"),
     ("Service", "StandardInput"): _standard_input,
     ("Service", "StandardError"): _output("stderr"),
-    ("Service", "ExecStart"): _set("start", _command),
+    ("Service", "ExecStart"): _exec_start,
     ("Service", "ExecStop"): _set("stop", _command),
     ("Service", "ExecReload"): _set("reload", _command),
     ("Service", "TimeoutStartSec"): _timeout("start"),
@@ -460,6 +553,7 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
 
 def _finish(name: str, draft: _Draft, source: Source) -> Service:
     fields = dict(draft.fields)
+    _start_commands(draft, fields)
     timeout = fields.pop("start_timeout", None)
     if timeout is not None and "start" in fields:
         fields["start"] = replace(fields["start"], timeout=timeout)
