@@ -7,6 +7,7 @@ working in a companion monit check. Imports: model, loss, formats/systemd.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -14,6 +15,7 @@ from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import group_target, unit_name, wrapped_unit
+from translator.formats.systemd.parse import PREFIX_SUFFIX, SPECIFIER_VARIABLE
 from translator.loss import LossLog
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -28,6 +30,7 @@ from translator.model import (
 
 FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
+_HOST_SPECIFIER = re.compile(r"\$\{" + SPECIFIER_VARIABLE + r"(\w)\}")
 _OUTPUTS = {"file": "append:", "managed": "journal"}
 
 
@@ -267,6 +270,8 @@ def _own_extras(service: Service) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     for extra in service.extras:
         if extra.format == FORMAT:
+            if extra.key.endswith(PREFIX_SUFFIX):
+                continue  # written on its Exec line
             section, _, key = extra.key.partition(".")
             sections.setdefault(section, []).append(f"{key}={extra.value}")
     return sections
@@ -512,13 +517,13 @@ def _environment(service: Service) -> Iterator[str]:
 
 def _commands(service: Service, losses: LossLog) -> Iterator[str]:
     if service.start:
-        yield _exec("ExecStart", service.start)
+        yield _exec("ExecStart", service.start, service)
         if service.start.timeout is not None:
             yield f"TimeoutStartSec={service.start.timeout:g}"
     if service.stop:
-        yield _exec("ExecStop", service.stop)
+        yield _exec("ExecStop", service.stop, service)
     if service.reload:
-        yield _exec("ExecReload", service.reload)
+        yield _exec("ExecReload", service.reload, service)
     if service.restart_command:
         losses.unsupported(
             service.restart_command.origin,
@@ -531,6 +536,16 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
         )
 
 
-def _exec(key: str, command: Command) -> str:
+def _exec(key: str, command: Command, service: Service) -> str:
     line = quoting.join(command.argv, expands_variables=command.expands_variables)
-    return f"{key}={line.replace('${' + INSTANCE_VARIABLE + '}', '%i')}"
+    prefixes = next(
+        (
+            e.value
+            for e in service.extras
+            if e.format == FORMAT and e.key == f"Service.{key}{PREFIX_SUFFIX}"
+        ),
+        "",
+    )
+    line = line.replace("${" + INSTANCE_VARIABLE + "}", "%i")
+    line = _HOST_SPECIFIER.sub(r"%\1", line)
+    return f"{key}={prefixes}{line}"

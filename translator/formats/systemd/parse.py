@@ -41,6 +41,8 @@ from translator.model import (
 )
 
 FORMAT = "systemd"
+PREFIX_SUFFIX = ":prefix"
+"""An extra ``Service.ExecStart:prefix`` holds the prefixes (``-@:+!``) of that line."""
 _RESTART = {
     "always": RestartWhen.ALWAYS,
     "on-failure": RestartWhen.ON_FAILURE,
@@ -66,7 +68,11 @@ _TIME_UNITS = {
     "days": 86400,
 }
 _ALIAS = re.compile(r"[\w@:./\\-]+\.(service|socket|target|timer|path|mount)")
-_INSTANCE_SPECIFIER = re.compile(r"(?<!%)((?:%%)*)%i")
+_SPECIFIER = re.compile(r"%(.)", re.DOTALL)
+# Specifiers only the host that runs the unit knows (boot id, machine id, kernel, …):
+# they stay references, written back as themselves.
+_HOST_SPECIFIERS = "aAbBdmMoqsvwWyY"
+SPECIFIER_VARIABLE = "SVCONV_SYSTEMD_"
 _TIME_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([a-z]*)")
 
 
@@ -127,7 +133,8 @@ class _Draft:
     extras: list[Extra] = field(default_factory=list)
     dependencies: list[Dependency] = field(default_factory=list)
     limit: dict[str, Any] = field(default_factory=dict)
-    starts: list[Command] = field(default_factory=list)
+    starts: list[tuple[Command, _Entry]] = field(default_factory=list)
+    specifiers: dict[str, str] = field(default_factory=dict)
 
 
 _Handler = Callable[[_Draft, _Entry], None]
@@ -183,7 +190,11 @@ def parse_many(
             wanted |= {w: enabled for e in entries if e.key == "Wants" for w in e.value.split()}
             continue
         name = PurePosixPath(source.path).name.removesuffix(".service").removesuffix("@")
-        draft = _Draft()
+        draft = _Draft(
+            specifiers=_specifiers(
+                PurePosixPath(source.path).name, (options or ParseOptions()).host_node_name
+            )
+        )
         for entry in entries:
             _apply(draft, entry)
         services.append(_finish(name, draft, source))
@@ -261,15 +272,20 @@ def _start_commands(draft: _Draft, fields: dict[str, Any]) -> None:
         return
     oneshot = any(e.key == "Service.Type" and e.value == "oneshot" for e in draft.extras)
     if len(draft.starts) > 1 and not oneshot:
-        second = draft.starts[1].origin.span
         raise ParseError(
-            "more than one ExecStart= in a service that is not Type=oneshot", second, code="SV101"
+            "more than one ExecStart= in a service that is not Type=oneshot",
+            draft.starts[1][1].span,
+            code="SV101",
         )
-    fields["start"] = draft.starts[0]
-    for later in draft.starts[1:]:
-        value = quoting.join(later.argv, expands_variables=later.expands_variables)
+    fields["start"] = draft.starts[0][0]
+    for _, later in draft.starts[1:]:  # kept as written, prefixes and all
         draft.extras.append(
-            Extra(format=FORMAT, key="Service.ExecStart", value=value, origin=later.origin)
+            Extra(
+                format=FORMAT,
+                key="Service.ExecStart",
+                value=later.value,
+                origin=Origin(span=later.span),
+            )
         )
 
 
@@ -367,19 +383,77 @@ def _seconds(value: str, span: Span) -> float:
         raise ParseError(f"unknown time unit {error.args[0]!r}", span, code="SV101") from None
 
 
-def _command(value: str, span: Span) -> Command:
-    # %i (a template's instance) becomes the model's instance reference; the other
-    # specifiers come with issue #5.
-    value = _INSTANCE_SPECIFIER.sub(r"\1${" + INSTANCE_VARIABLE + "}", value)
+def _specifiers(unit: str, host: str) -> dict[str, str]:
+    """Map each specifier to what it stands for in ``unit`` under the system manager.
+
+    A template's instance (``%i``, ``%I``) stays a reference, so a template stays one;
+    ``%h``/``%u``/… are the manager's (root's), not ``User=``'s.
+    """
+    name, _, suffix = unit.rpartition(".")
+    prefix, at, instance = name.partition("@")
+    instance = "${" + INSTANCE_VARIABLE + "}" if at and not instance else instance
+    return {
+        "n": unit if not at or instance != "${" + INSTANCE_VARIABLE + "}" else
+        f"{prefix}@{instance}.{suffix}",
+        "N": f"{prefix}@{instance}" if at else name, "p": prefix, "P": prefix,
+        "i": instance, "I": instance, "j": prefix.rpartition("-")[2],
+        "J": prefix.rpartition("-")[2], "f": "/" + (instance or prefix), "h": "/root",
+        "u": "root", "U": "0", "g": "root", "G": "0", "H": host, "l": host.split(".")[0],
+        "t": "/run", "S": "/var/lib", "C": "/var/cache", "L": "/var/log", "E": "/etc",
+        "T": "/tmp", "V": "/var/tmp",
+    } | {x: "${" + SPECIFIER_VARIABLE + x + "}" for x in _HOST_SPECIFIERS}  # fmt: skip
+
+
+def _resolve_specifiers(value: str, span: Span, specifiers: dict[str, str]) -> str:
+    """Replace ``%X`` by what it stands for (``%%`` stays for the word splitter)."""
+
+    def replace_one(match: re.Match[str]) -> str:
+        letter = match.group(1)
+        if letter == "%":
+            return "%%"
+        if letter not in specifiers:
+            raise ParseError(
+                f"unknown specifier %{letter} (write %% for a percent sign)", span, code="SV101"
+            )
+        return specifiers[letter].replace("%", "%%")
+
+    return _SPECIFIER.sub(replace_one, value)
+
+
+def _command(value: str, span: Span, specifiers: dict[str, str]) -> Command:
+    value = _resolve_specifiers(value, span, specifiers) if specifiers else value
     argv, _prefixes = quoting.split(value, span)
     if quoting.has_references(argv):
         return Command(argv=argv, expands_variables=True, origin=Origin(span=span))
     return Command(argv=quoting.literal(argv), origin=Origin(span=span))
 
 
+def _exec(slot: str) -> _Handler:
+    """Read ExecStop=/ExecReload=; their prefixes (``-``, ``+``, …) are kept as an extra."""
+
+    def handler(draft: _Draft, entry: _Entry) -> None:
+        draft.fields[slot] = _command(entry.value, entry.span, draft.specifiers)
+        draft.spans[slot] = entry.span
+        _keep_prefixes(draft, entry)
+
+    return handler
+
+
+def _keep_prefixes(draft: _Draft, entry: _Entry) -> None:
+    _, prefixes = quoting.split(entry.value, entry.span)
+    key = f"{entry.section}.{entry.key}{PREFIX_SUFFIX}"
+    draft.extras = [extra for extra in draft.extras if extra.key != key]
+    if prefixes:
+        draft.extras.append(
+            Extra(format=FORMAT, key=key, value=prefixes, origin=Origin(span=entry.span))
+        )
+
+
 def _exec_start(draft: _Draft, entry: _Entry) -> None:
-    draft.starts.append(_command(entry.value, entry.span))
+    draft.starts.append((_command(entry.value, entry.span, draft.specifiers), entry))
     draft.spans.setdefault("start", entry.span)
+    if len(draft.starts) == 1:
+        _keep_prefixes(draft, entry)
 
 
 def _type(draft: _Draft, entry: _Entry) -> None:
@@ -537,8 +611,8 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Service", "StandardInput"): _standard_input,
     ("Service", "StandardError"): _output("stderr"),
     ("Service", "ExecStart"): _exec_start,
-    ("Service", "ExecStop"): _set("stop", _command),
-    ("Service", "ExecReload"): _set("reload", _command),
+    ("Service", "ExecStop"): _exec("stop"),
+    ("Service", "ExecReload"): _exec("reload"),
     ("Service", "TimeoutStartSec"): _timeout("start"),
     ("Service", "TimeoutStopSec"): _set("stop_timeout", _seconds),
     ("Service", "SuccessExitStatus"): _success_codes,

@@ -1,0 +1,112 @@
+"""The systemd reader: exec prefixes, specifiers, list resets, several ExecStart, aliases."""
+
+from __future__ import annotations
+
+import pytest
+
+from translator.errors import ParseError
+from translator.formats._options import EmitOptions, ParseOptions
+from translator.formats.systemd.emit import emit
+from translator.formats.systemd.parse import parse
+from translator.loss import LossLog
+from translator.model import Source
+
+OPTIONS = ParseOptions(host_node_name="web01.example.org")
+
+
+def read(name: str, text: str):
+    return parse(Source(path=name, text=text), options=OPTIONS)
+
+
+def exec_lines(name: str, text: str) -> list[str]:
+    files = emit(read(name, text).host, EmitOptions(), LossLog())
+    return [
+        line for text in files.values() for line in text.splitlines() if line.startswith("Exec")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "argv"),
+    [
+        (
+            "a.service",
+            "/bin/echo %n %N %p %h %u %U %t %H %l %%",
+            (
+                "/bin/echo",
+                "a.service",
+                "a",
+                "a",
+                "/root",
+                "root",
+                "0",
+                "/run",
+                "web01.example.org",
+                "web01",
+                "%",
+            ),
+        ),
+        (
+            "tor@default.service",
+            "/bin/echo %i %I %p %n",
+            ("/bin/echo", "default", "default", "tor", "tor@default.service"),
+        ),
+        ("db-main@.service", "/bin/echo %j %f", ("/bin/echo", "main", "/${SVCONV_INSTANCE}")),
+    ],
+    ids=["plain", "instance", "template"],
+)
+def test_specifiers_are_resolved_for_the_system_manager(name, line, argv) -> None:
+    service = read(name, f"[Service]\nExecStart={line}\n").host.services[0]
+    assert service.start is not None
+    assert service.start.argv == argv
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "written"),
+    [
+        (
+            "t@.service",
+            "[Service]\nExecStart=/bin/echo %i %b 100%%\n",
+            ["ExecStart=/bin/echo %i %b 100%%"],
+        ),
+        (
+            "p.service",
+            "[Service]\nExecStart=-/bin/false\nExecStop=+/bin/kill $MAINPID\n",
+            ["ExecStart=-/bin/false", "ExecStop=+/bin/kill $MAINPID"],
+        ),
+    ],
+    ids=["template-and-host-specifiers", "prefixes"],
+)
+def test_what_systemd_resolves_itself_is_written_back(name, text, written) -> None:
+    assert exec_lines(name, text) == written
+
+
+def test_an_unknown_specifier_is_an_error_at_its_line() -> None:
+    with pytest.raises(ParseError, match="unknown specifier %Z") as caught:
+        read("x.service", "[Service]\nType=simple\nExecStart=/bin/echo %Z\n")
+    assert caught.value.span is not None and caught.value.span.line == 3
+
+
+def test_several_exec_start_need_a_oneshot_service() -> None:
+    with pytest.raises(ParseError, match="more than one ExecStart") as caught:
+        read("x.service", "[Service]\nExecStart=/bin/a\nExecStart=/bin/b\n")
+    assert caught.value.span is not None and caught.value.span.line == 3
+    oneshot = "[Service]\nType=oneshot\nExecStart=/bin/a\nExecStart=-/bin/b x\n"
+    assert exec_lines("y.service", oneshot) == ["ExecStart=/bin/a", "ExecStart=-/bin/b x"]
+
+
+def test_an_empty_assignment_empties_a_list() -> None:
+    text = (
+        "[Unit]\nRequires=a.service\nRequires=\nRequires=b.service\n[Service]\n"
+        "Environment=A=1\nEnvironment=\nEnvironment=B=2\nExecStart=/bin/x\n"
+        "ExecStart=\nExecStart=/bin/y\n"
+    )
+    service = read("z.service", text).host.services[0]
+    assert [d.name for d in service.dependencies] == ["b"]
+    assert service.environment == (("B", "2"),)
+    assert service.start is not None and service.start.argv == ("/bin/y",)
+
+
+def test_an_alias_file_holds_no_service() -> None:
+    result = read("sshd.service", "ssh.service\n")
+    assert result.host.services == ()
+    assert [d.code for d in result.diagnostics] == ["SV108"]
