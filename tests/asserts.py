@@ -189,7 +189,14 @@ def _undefault(back: Service, original: Service, defaults: dict[str, object]) ->
 
 def _normal(service: Service) -> Service:
     """Move a start command's user and group to the service (where units keep them), and
-    drop the same identity from its other commands (where monit repeats it)."""
+    drop the same identity from its other commands (where monit repeats it).
+
+    Extras are compared in key order (a stable sort: repeated keys keep their order),
+    since a writer groups them by section.
+    """
+    service = replace(
+        service, extras=tuple(sorted(service.extras, key=lambda e: (e.format, e.key)))
+    )
     start = service.start
     if start is None or (start.user is None and start.group is None):
         return service

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.asserts import model_differences
 from tests.validators import monit_check, systemd_verify
 from translator import api
 from translator.errors import ParseError
@@ -100,3 +101,55 @@ def test_every_corpus_unit_parses() -> None:
             failures.append(str(error))
     assert failures == []
     assert len(UNIT_FILES) > 200
+
+
+PACKAGES = (
+    sorted(
+        p.parent.parent.parent
+        for p in CORPUS.glob("debian/*/lib/systemd/system")
+        if any(child.is_file() for child in p.iterdir())
+    )  # slapd ships a drop-in only
+    if CORPUS.is_dir()
+    else []
+)
+
+
+def _package_units(package: Path) -> dict[str, Path]:
+    """A package's unit files, without alias files (a name where the unit should be)."""
+    units = {}
+    for path in sorted((package / "lib/systemd/system").glob("*")):
+        is_unit = path.is_file() and path.suffix in (".service", ".socket", ".target", ".timer")
+        if is_unit and "[" in path.read_text():
+            units[path.name] = path
+    return units
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
+def test_systemd_to_systemd_keeps_every_unit(package: Path) -> None:
+    """Each service unit (drop-ins merged) comes back with no loss and an equal model, and
+    systemd judges the package's units exactly as it judges the originals."""
+    units = _package_units(package)
+    originals = {name: path.read_text() for name, path in units.items()}
+    written = dict(originals)
+    for name, path in units.items():
+        if path.suffix != ".service":
+            continue
+        translation = api.convert(
+            [Source(path=str(path), text=originals[name])],
+            target_format="systemd",
+            source_format="systemd",
+            emit=api.EmitOptions(companion=False),
+        )
+        assert [str(loss.as_diagnostic()) for loss in translation.losses] == []
+        own = {n: text for n, text in translation.files.items() if "/" not in n}
+        back = api.parse(
+            [Source(path=n, text=t) for n, t in sorted(own.items())],
+            source_format="systemd",
+            load_include=None,
+        ).host
+        assert list(model_differences(translation.host, back, translation.losses)) == []
+        written.pop(name)
+        written |= own
+    assert units
+    assert systemd_verify(written) == systemd_verify(originals)

@@ -193,9 +193,14 @@ class HealthCheck:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Dependency:
-    """Another service this one needs running first."""
+    """Another service this one needs running, and (``is_ordered``) started first.
+
+    ``name`` is a service's name, or a unit of another kind with its suffix
+    (``rpcbind.socket``, ``network-online.target``).
+    """
 
     name: str
+    is_ordered: bool = True
     origin: Origin = origin_field()
 
 

@@ -15,7 +15,7 @@ from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import group_target, unit_name, wrapped_unit
-from translator.formats.systemd.parse import PREFIX_SUFFIX, SPECIFIER_VARIABLE
+from translator.formats.systemd.parse import PREFIX_SUFFIX, SPECIFIER_VARIABLE, TEMPLATE_KEY
 from translator.loss import LossLog
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -64,6 +64,8 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
             files[f"{service.name}.socket"] = _socket_unit(service, options)
         if service.instances > 1:
             files |= _template(service, host, units, options, losses)
+        elif _is_template(service):  # instances named elsewhere (tor@default.service)
+            files[f"{service.name}@.service"] = _unit(service, host, units, options, losses)
         else:
             files[f"{service.name}.service"] = _unit(service, host, units, options, losses)
     files.update(_group_targets(host, files, options))
@@ -88,6 +90,35 @@ def _socket_unit(service: Service, options: EmitOptions) -> str:
         ]
     lines += ["", "[Install]", "WantedBy=sockets.target"]
     return "\n".join(lines) + "\n"
+
+
+_UNIT_SUFFIXES = (
+    ".service",
+    ".socket",
+    ".target",
+    ".mount",
+    ".path",
+    ".timer",
+    ".slice",
+    ".device",
+    ".swap",
+    ".scope",
+    ".automount",
+)
+
+
+def _unit_file(name: str) -> str:
+    """Name the unit a dependency means: a service by its name, other units as written."""
+    return name if name.endswith(_UNIT_SUFFIXES) else f"{name}.service"
+
+
+def _is_template(service: Service) -> bool:
+    """Whether a command refers to the instance, which only a template unit can give."""
+    if any(e.format == FORMAT and e.key == TEMPLATE_KEY for e in service.extras):
+        return True
+    reference = "${" + INSTANCE_VARIABLE + "}"
+    commands = (service.start, service.stop, service.reload)
+    return any(reference in word for c in commands if c is not None for word in c.argv)
 
 
 def _template(
@@ -270,8 +301,8 @@ def _own_extras(service: Service) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     for extra in service.extras:
         if extra.format == FORMAT:
-            if extra.key.endswith(PREFIX_SUFFIX):
-                continue  # written on its Exec line
+            if extra.key.endswith(PREFIX_SUFFIX) or extra.key == TEMPLATE_KEY:
+                continue  # written on its Exec line, or in the file name
             section, _, key = extra.key.partition(".")
             sections.setdefault(section, []).append(f"{key}={extra.value}")
     return sections
@@ -283,11 +314,13 @@ def _unit_section(
     if service.description:
         yield f"Description={service.description}"
     yield from _start_limit(service, losses)
-    needed = []
+    needed, ordered_units = [], []
     for dependency in service.dependencies:
-        unit = units.get(dependency.name, f"{dependency.name}.service")
+        unit = units.get(dependency.name, _unit_file(dependency.name))
         if unit is not None:
             needed.append(unit)
+            if dependency.is_ordered:
+                ordered_units.append(unit)
         else:
             losses.unsupported(
                 dependency.origin,
@@ -301,7 +334,7 @@ def _unit_section(
         yield f"Requires={' '.join(needed)}"
     if service.groups:
         yield f"PartOf={' '.join(group_target(group) for group in service.groups)}"
-    if ordered := sorted(set(needed) | set(after)):
+    if ordered := list(dict.fromkeys([*ordered_units, *after])):  # in the input's order
         yield f"After={' '.join(ordered)}"
     if service.start_order is not None:
         losses.unsupported(
@@ -458,6 +491,8 @@ def _stopping(service: Service, losses: LossLog) -> Iterator[str]:
         yield "KillMode=control-group"
         return
     yield "KillMode=mixed"
+    if kills and not stops:
+        return  # exactly what mixed means
     losses.unsupported(
         service.origin,
         "kills_process_group" if not kills else "stops_process_group",

@@ -42,6 +42,8 @@ from translator.model import (
 
 FORMAT = "systemd"
 PREFIX_SUFFIX = ":prefix"
+TEMPLATE_KEY = ":template"
+"""An extra marking a unit read from a ``NAME@.service`` template file."""
 """An extra ``Service.ExecStart:prefix`` holds the prefixes (``-@:+!``) of that line."""
 _RESTART = {
     "always": RestartWhen.ALWAYS,
@@ -135,6 +137,7 @@ class _Draft:
     limit: dict[str, Any] = field(default_factory=dict)
     starts: list[tuple[Command, _Entry]] = field(default_factory=list)
     specifiers: dict[str, str] = field(default_factory=dict)
+    after: list[_Entry] = field(default_factory=list)
 
 
 _Handler = Callable[[_Draft, _Entry], None]
@@ -197,6 +200,15 @@ def parse_many(
         )
         for entry in entries:
             _apply(draft, entry)
+        if PurePosixPath(source.path).name.endswith("@.service"):
+            draft.extras.append(
+                Extra(
+                    format=FORMAT,
+                    key=TEMPLATE_KEY,
+                    value=name,
+                    origin=Origin(span=Span(path=source.path, line=1, column=1)),
+                )
+            )
         services.append(_finish(name, draft, source))
     services = [
         replace(_with_instances(service, wanted), sockets=sockets.get(service.name, ()))
@@ -477,25 +489,38 @@ def _restart_delay(draft: _Draft, entry: _Entry) -> None:
     draft.spans["restart.delay"] = entry.span
 
 
+def _unit_reference(unit: str) -> str:
+    """Name a service without ``.service``; other units keep their suffix."""
+    return unit.removesuffix(".service")
+
+
 def _requires(draft: _Draft, entry: _Entry) -> None:
     for unit in entry.value.split():
-        name = unit.removesuffix(".service")
+        name = _unit_reference(unit)
         if all(d.name != name for d in draft.dependencies):
             draft.dependencies.append(Dependency(name=name, origin=Origin(span=entry.span)))
 
 
 def _after(draft: _Draft, entry: _Entry) -> None:
+    draft.after.append(entry)  # matched against Requires= once the whole unit is read
+
+
+def _order(draft: _Draft) -> None:
+    """Mark dependencies that After= orders; keep the other After= units as extras."""
+    after = {_unit_reference(u) for entry in draft.after for u in entry.value.split()}
+    draft.dependencies[:] = [replace(d, is_ordered=d.name in after) for d in draft.dependencies]
     required = {d.name for d in draft.dependencies}
-    rest = [u for u in entry.value.split() if u.removesuffix(".service") not in required]
-    if rest:
-        draft.extras.append(
-            Extra(
-                format=FORMAT,
-                key="Unit.After",
-                value=" ".join(rest),
-                origin=Origin(span=entry.span),
+    for entry in draft.after:
+        rest = [u for u in entry.value.split() if _unit_reference(u) not in required]
+        if rest:
+            draft.extras.append(
+                Extra(
+                    format=FORMAT,
+                    key="Unit.After",
+                    value=" ".join(rest),
+                    origin=Origin(span=entry.span),
+                )
             )
-        )
 
 
 def _standard_input(draft: _Draft, entry: _Entry) -> None:
@@ -626,6 +651,7 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
 
 
 def _finish(name: str, draft: _Draft, source: Source) -> Service:
+    _order(draft)
     fields = dict(draft.fields)
     _start_commands(draft, fields)
     timeout = fields.pop("start_timeout", None)
