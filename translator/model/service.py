@@ -179,6 +179,8 @@ class HealthCheck:
     """A test run every probe round, and what to do when it fails.
 
     It fires after ``failures`` failed rounds within ``window`` rounds (1 of 1 by default).
+    An ``exec`` action runs ``action_argv`` as ``action_user``/``action_group``, again
+    every ``action_repeat`` rounds while the test fails.
     """
 
     probe: Probe
@@ -186,6 +188,9 @@ class HealthCheck:
     window: int = 1
     action: Action = Action.ALERT
     action_argv: tuple[str, ...] = ()
+    action_user: str | None = None
+    action_group: str | None = None
+    action_repeat: int | None = None
     recovery: Action | None = None
     recovery_argv: tuple[str, ...] = ()
     origin: Origin = origin_field()

@@ -419,6 +419,16 @@ def _if(check: HealthCheck, service: Service, losses: LossLog) -> str | None:
     elif check.failures > 1:
         rate = f" for {check.failures} cycles"
     line = f"if {test}{rate} then {_action(check.action, check.action_argv)}"
+    if check.action_user:
+        line += f" as uid {check.action_user}"
+    if check.action_group:
+        line += (
+            f" and gid {check.action_group}"
+            if check.action_user
+            else f" as gid {check.action_group}"
+        )
+    if check.action_repeat:
+        line += f" repeat every {check.action_repeat} cycles"
     if check.recovery is not None:
         line += f" else if succeeded then {_action(check.recovery, check.recovery_argv)}"
     return line

@@ -423,16 +423,19 @@ class _Statements(Transformer[Token, list[_Statement]]):
         span = self._span(meta)
         test = children[1]
         rate = next((c for c in children if isinstance(c, _Rate)), _Rate(1, 1))
-        action, argv = next(c for c in children if isinstance(c, _ActionRecord))
+        record = next(c for c in children if isinstance(c, _ActionRecord))
         recovery = next((c for c in children if isinstance(c, _Recovery)), None)
         if isinstance(test, _RestartLimit):
-            return _Option(keyword="if", apply=_limit_applier(test, action, span), span=span)
+            return _Option(keyword="if", apply=_limit_applier(test, record.action, span), span=span)
         check = HealthCheck(
             probe=test,
             failures=rate.failures,
             window=rate.window,
-            action=action,
-            action_argv=argv,
+            action=record.action,
+            action_argv=record.argv,
+            action_user=record.user,
+            action_group=record.group,
+            action_repeat=record.repeat,
             recovery=recovery.action if recovery else None,
             recovery_argv=recovery.argv if recovery else (),
             origin=Origin(span=span),
@@ -444,8 +447,14 @@ class _Statements(Transformer[Token, list[_Statement]]):
         )
 
     def recovery(self, meta: Meta, children: list[Any]) -> _Recovery:
-        action, argv = next(c for c in children if isinstance(c, _ActionRecord))
-        return _Recovery(action, argv)
+        record = next(c for c in children if isinstance(c, _ActionRecord))
+        if record.user or record.group or record.repeat:
+            raise ParseError(
+                "svconv keeps no uid, gid or repeat on an else-if exec action",
+                self._span(meta),
+                code="SV101",
+            )
+        return _Recovery(record.action, record.argv)
 
     def rate(self, meta: Meta, children: list[Token]) -> _Rate:
         tokens = _tokens(children, "NUMBER")
@@ -588,13 +597,21 @@ class _Statements(Transformer[Token, list[_Statement]]):
     # -- actions -------------------------------------------------------------------
 
     def _simple_action(self, meta: Meta, c: list[Token]) -> _ActionRecord:
-        return _ActionRecord(_ACTION_BY_WORD[str(c[0]).lower()], ())
+        return _ActionRecord(_ACTION_BY_WORD[str(c[0]).lower()])
 
     alert_action = restart_action = start_action = stop_action = _simple_action
     unmonitor_action = monitor_action = timeout_action = _simple_action
 
     def exec_action(self, meta: Meta, c: list[Any]) -> _ActionRecord:
-        return _ActionRecord(Action.EXEC, quoting.split(_text(c[1]), self._span(c[1])))
+        options: dict[str, Any] = dict(item for item in c if isinstance(item, tuple))
+        cycles = [int(_number(t)) for t in _tokens(c, "NUMBER")]
+        return _ActionRecord(
+            Action.EXEC,
+            quoting.split(_text(c[1]), self._span(c[1])),
+            user=options.get("user"),
+            group=options.get("group"),
+            repeat=cycles[0] if cycles else None,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -603,13 +620,15 @@ class _Rate:
     window: int
 
 
-class _ActionRecord(tuple[Action, tuple[str, ...]]):
-    """An action and, for ``exec``, its argv."""
+@dataclass(frozen=True, slots=True)
+class _ActionRecord:
+    """An action and, for ``exec``, its argv, identity and repetition."""
 
-    __slots__ = ()
-
-    def __new__(cls, action: Action, argv: tuple[str, ...]) -> _ActionRecord:
-        return super().__new__(cls, (action, argv))
+    action: Action
+    argv: tuple[str, ...] = ()
+    user: str | None = None
+    group: str | None = None
+    repeat: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
