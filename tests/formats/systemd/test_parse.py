@@ -110,3 +110,19 @@ def test_an_alias_file_holds_no_service() -> None:
     result = read("sshd.service", "ssh.service\n")
     assert result.host.services == ()
     assert [d.code for d in result.diagnostics] == ["SV108"]
+
+
+def test_infinity_optional_directory_and_legacy_limits_come_back() -> None:
+    text = (
+        "[Service]\nStartLimitInterval=60\nStartLimitBurst=3\nWorkingDirectory=-/srv/x\n"
+        "ExecStart=/bin/x\nTimeoutStartSec=infinity\nTimeoutStopSec=1min 30s\n"
+    )
+    service = read("x.service", text).host.services[0]
+    assert service.working_directory == "/srv/x"
+    assert service.start_limit is not None
+    assert (service.start_limit.burst, service.start_limit.interval) == (3, 60)
+    assert service.stop_timeout == 90
+    unit = emit(read("x.service", text).host, EmitOptions(), LossLog())["x.service"]
+    assert "WorkingDirectory=-/srv/x" in unit.splitlines()
+    assert "TimeoutStartSec=infinity" in unit.splitlines()
+    assert "StartLimitIntervalSec=60" in unit.splitlines()

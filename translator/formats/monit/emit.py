@@ -6,6 +6,7 @@ supervisor-wide settings when the model has any. Imports: model, loss, formats/m
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -396,7 +397,17 @@ def _program(
         parts.append(f"as uid {command.user}")
     if command.group:
         parts.append(f"and gid {command.group}" if command.user else f"as gid {command.group}")
-    if command.timeout is not None:
+    if command.timeout is not None and math.isinf(command.timeout):
+        losses.unsupported(
+            command.origin,
+            f"{slot}.timeout",
+            service=service.name,
+            code="SV710",
+            severity=Severity.INFO,
+            reason="monit waits a finite time for a program",
+            action="monit's default timeout applies",
+        )
+    elif command.timeout is not None:
         parts.append(f"with timeout {command.timeout:g} seconds")
     return " ".join(parts)
 

@@ -9,6 +9,7 @@ forms. Imports: model, loss, knowledge, formats/supervisord.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -363,7 +364,15 @@ def _stop(program: _Program) -> None:
     timeout = service.stop_timeout
     if timeout is None and service.stop is not None:
         timeout = service.stop.timeout
-    if timeout is not None and timeout != _DEFAULTS["stopwaitsecs"]:
+    if timeout is not None and math.isinf(timeout):
+        program.lose(
+            "stop_timeout",
+            "supervisord always kills after stopwaitsecs",
+            "waits a day (stopwaitsecs=86400)",
+            severity=Severity.INFO,
+        )
+        program.set("stopwaitsecs", 86400)
+    elif timeout is not None and timeout != _DEFAULTS["stopwaitsecs"]:
         program.set("stopwaitsecs", f"{timeout:g}")
     if service.stops_process_group:
         program.set("stopasgroup", "true")

@@ -7,6 +7,7 @@ working in a companion monit check. Imports: model, loss, formats/systemd.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -364,9 +365,9 @@ def _start_limit(service: Service, losses: LossLog) -> Iterator[str]:
             code="SV714",
             severity=Severity.INFO,
             reason="systemd counts starts within an interval, not failed starts in a row",
-            action=f"StartLimitIntervalSec={interval:g}",
+            action=f"StartLimitIntervalSec={_span_text(interval)}",
         )
-    yield f"StartLimitIntervalSec={interval:g}"
+    yield f"StartLimitIntervalSec={_span_text(interval)}"
     yield f"StartLimitBurst={limit.burst}"
     if limit.action is not Action.GIVE_UP:
         minor = limit.action in (Action.UNMONITOR, Action.STOP)
@@ -440,7 +441,7 @@ def _restart(service: Service, losses: LossLog) -> Iterator[str]:
             action="RestartSec=1",
         )
     if delay is not None:
-        yield f"RestartSec={delay:g}"
+        yield f"RestartSec={_span_text(delay)}"
     codes = service.success_exit_codes
     if codes != (0,):
         if other := [str(code) for code in codes if code != 0]:
@@ -483,7 +484,7 @@ def _stopping(service: Service, losses: LossLog) -> Iterator[str]:
             action="the service's stop timeout is used",
         )
     if timeout is not None:
-        yield f"TimeoutStopSec={timeout:g}"
+        yield f"TimeoutStopSec={_span_text(timeout)}"
     stops, kills = service.stops_process_group, service.kills_process_group
     if stops is None and kills is None:
         return
@@ -532,7 +533,8 @@ def _identity(service: Service, losses: LossLog) -> Iterator[str]:
 
 def _environment(service: Service) -> Iterator[str]:
     if service.working_directory:
-        yield f"WorkingDirectory={service.working_directory}"
+        optional = _prefixes(service, "WorkingDirectory")
+        yield f"WorkingDirectory={optional}{service.working_directory}"
     if service.umask:
         yield f"UMask={service.umask}"
     for key, value in service.environment:
@@ -554,7 +556,7 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
     if service.start:
         yield _exec("ExecStart", service.start, service)
         if service.start.timeout is not None:
-            yield f"TimeoutStartSec={service.start.timeout:g}"
+            yield f"TimeoutStartSec={_span_text(service.start.timeout)}"
     if service.stop:
         yield _exec("ExecStop", service.stop, service)
     if service.reload:
@@ -571,16 +573,20 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
         )
 
 
+def _prefixes(service: Service, key: str) -> str:
+    """Give the prefixes the input wrote before ``[Service] key``'s value (``-``, ``+``)."""
+    wanted = f"Service.{key}{PREFIX_SUFFIX}"
+    return next((e.value for e in service.extras if e.format == FORMAT and e.key == wanted), "")
+
+
+def _span_text(seconds: float) -> str:
+    """Write a time span systemd reads back: whole seconds, or ``infinity``."""
+    return "infinity" if math.isinf(seconds) else f"{seconds:g}"
+
+
 def _exec(key: str, command: Command, service: Service) -> str:
     line = quoting.join(command.argv, expands_variables=command.expands_variables)
-    prefixes = next(
-        (
-            e.value
-            for e in service.extras
-            if e.format == FORMAT and e.key == f"Service.{key}{PREFIX_SUFFIX}"
-        ),
-        "",
-    )
+    prefixes = _prefixes(service, key)
     line = line.replace("${" + INSTANCE_VARIABLE + "}", "%i")
     line = _HOST_SPECIFIER.sub(r"%\1", line)
     return f"{key}={prefixes}{line}"

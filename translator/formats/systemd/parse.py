@@ -7,6 +7,7 @@ Imports: model, diagnostics, errors, formats/_grammar, formats/systemd.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -385,7 +386,9 @@ def _text(value: str, span: Span) -> str:
 
 
 def _seconds(value: str, span: Span) -> float:
-    """Parse a systemd time span ("90", "1min 30s", "5s")."""
+    """Parse a systemd time span ("90", "1min 30s", "5s", "infinity")."""
+    if value.strip() == "infinity":
+        return math.inf
     parts = _TIME_PART.findall(value.strip())
     if not parts or "".join(value.split()) != "".join(n + u for n, u in parts):
         raise ParseError(f"invalid time span {value!r}", span, code="SV101")
@@ -523,6 +526,18 @@ def _order(draft: _Draft) -> None:
             )
 
 
+def _working_directory(draft: _Draft, entry: _Entry) -> None:
+    """Read the directory; a ``-`` prefix (optional directory) is kept like Exec prefixes."""
+    draft.fields["working_directory"] = entry.value.removeprefix("-")
+    draft.spans["working_directory"] = entry.span
+    key = f"{entry.section}.{entry.key}{PREFIX_SUFFIX}"
+    draft.extras = [extra for extra in draft.extras if extra.key != key]
+    if entry.value.startswith("-"):
+        draft.extras.append(
+            Extra(format=FORMAT, key=key, value="-", origin=Origin(span=entry.span))
+        )
+
+
 def _standard_input(draft: _Draft, entry: _Entry) -> None:
     if entry.value != "socket":  # socket: the socket unit of the same name says which
         _keep(draft, entry)
@@ -624,11 +639,15 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Unit", "PartOf"): _part_of,
     ("Unit", "StartLimitIntervalSec"): _limit("interval", _seconds),
     ("Unit", "StartLimitBurst"): _limit("burst", lambda v, s: int(v)),
+    # systemd before 230 read these in [Service]; 252 still does.
+    ("Service", "StartLimitInterval"): _limit("interval", _seconds),
+    ("Service", "StartLimitIntervalSec"): _limit("interval", _seconds),
+    ("Service", "StartLimitBurst"): _limit("burst", lambda v, s: int(v)),
     ("Service", "Type"): _type,
     ("Service", "PIDFile"): _set("pidfile", _text),
     ("Service", "User"): _set("user", _text),
     ("Service", "Group"): _set("group", _text),
-    ("Service", "WorkingDirectory"): _set("working_directory", _text),
+    ("Service", "WorkingDirectory"): _working_directory,
     ("Service", "UMask"): _set("umask", _text),
     ("Service", "Environment"): _environment,
     ("Service", "EnvironmentFile"): _environment_file,
