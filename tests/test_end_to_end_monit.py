@@ -9,6 +9,7 @@ process and waits for monit to start a new one that answers, then stops it and q
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -132,3 +133,33 @@ def _pid_alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+def test_monit_procmatch_finds_exactly_the_translated_program(tmp_path: Path) -> None:
+    """The pattern svconv writes for a foreground program matches it and nothing else."""
+    monit = require("monit")
+    port = free_port()
+    argv = (sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1")
+    unit = tmp_path / "web.service"
+    unit.write_text(f"[Service]\nExecStart={' '.join(argv)}\n")
+    result = CliRunner().invoke(main, ["systemd2monit", "--losses", "ignore", str(unit)])
+    assert result.exit_code == 0, result.output
+    pattern = re.search(r'matching "(.*)"', result.stdout)
+    assert pattern is not None
+    process = subprocess.Popen(
+        argv, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        wait_for(lambda: answers(port), time.monotonic() + 10, "the program to listen")
+        shown = subprocess.run(
+            [monit, "procmatch", pattern.group(1).replace("\\\\", "\\")],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=10,
+        ).stdout
+    finally:
+        process.kill()
+        process.wait()
+    assert "Total matches: 1" in shown
+    assert str(process.pid) in shown

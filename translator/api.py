@@ -132,7 +132,7 @@ def _hand_foreground_back(host: Host, losses: LossLog) -> Host:
             service=service.name,
             code="SV720",
             severity=Severity.INFO,
-            also=("stop", "daemonizes", "match_pattern", "user", "group"),
+            also=("stop", "stop_timeout", "daemonizes", "match_pattern", "user", "group"),
             reason=f"{service.start.argv[0] if service.start else 'it'} stays in the "
             "foreground, which only its own supervisor can run",
             action=f"watched; {service.managed_by} starts and stops it "

@@ -374,7 +374,12 @@ def pattern_for(argv: tuple[str, ...], *, instance: str = "[0-9]+") -> str:
     joined by blanks, so the whole of it is matched (a bare program name would also
     match every other process of that program).
     """
-    shown = " ".join(argv)  # how ps prints argv, not a command to run
+    literal = []
+    for word in argv:  # up to the first $VARIABLE: its value is not known here
+        if "$" in word.replace("${" + INSTANCE_VARIABLE + "}", ""):
+            break
+        literal.append(word)
+    shown = " ".join(literal or argv[:1])  # how ps prints argv, not a command to run
     reference = _ERE_SPECIAL.sub(r"\\\1", "${" + INSTANCE_VARIABLE + "}")
     return "^" + _ERE_SPECIAL.sub(r"\\\1", shown).replace(reference, instance)
 

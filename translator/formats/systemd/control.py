@@ -12,6 +12,8 @@ from pathlib import PurePosixPath
 from translator.model import Command, Service
 
 SYSTEMCTL = "/usr/bin/systemctl"
+DEFAULT_TIMEOUT = 90.0
+"""systemd's DefaultTimeoutStartSec= and DefaultTimeoutStopSec=."""
 _INIT_DIRECTORIES = ("/etc/init.d", "/etc/rc.d/init.d")
 _VERBS = ("start", "restart", "reload", "force-reload", "try-restart")
 
@@ -131,9 +133,17 @@ def unit_name(service: Service) -> str:
 
 
 def control_commands(service: Service) -> tuple[Command, Command]:
-    """Commands that ask systemd to start and to stop ``service``."""
+    """Commands that ask systemd to start and to stop ``service``.
+
+    ``systemctl start`` waits as long as the unit may take to start (TimeoutStartSec=,
+    90 s by default), so the caller must not give up sooner (monit's default is 30 s).
+    """
     unit = unit_name(service)
-    return (Command(argv=(SYSTEMCTL, "start", unit)), Command(argv=(SYSTEMCTL, "stop", unit)))
+    start_wait = (service.start.timeout if service.start else None) or DEFAULT_TIMEOUT
+    return (
+        Command(argv=(SYSTEMCTL, "start", unit), timeout=start_wait),
+        Command(argv=(SYSTEMCTL, "stop", unit), timeout=service.stop_timeout or DEFAULT_TIMEOUT),
+    )
 
 
 def keep_alive(watcher: str) -> dict[str, str]:
