@@ -71,3 +71,32 @@ def test_systemd_bad_input_gives_a_positioned_error(text: str) -> None:
     else:
         assert result.host.services[0].start is not None
         assert result.host.services[0].start.argv == ("/bin/true",)
+
+
+INPUTS = sorted(
+    [(path, "monit") for path in FIXTURES.glob("monit/*/input.monitrc")]
+    + [(path, "supervisord") for path in FIXTURES.glob("supervisord/*/*.conf")]
+    + [(path, "systemd") for path in FIXTURES.glob("systemd/*/*.service")]
+)
+
+
+@pytest.mark.parametrize(("path", "fmt"), INPUTS, ids=lambda v: getattr(v, "name", v))
+def test_any_prefix_or_damage_gives_a_positioned_error_or_parses(path: Path, fmt: str) -> None:
+    """Cut every input short, and damage it, at many points: never a traceback."""
+    from translator import api
+
+    text = path.read_text()
+    damaged = [text[:end] for end in range(0, len(text), 5)]
+    damaged += [
+        text[:end] + junk + text[end:]
+        for end in range(0, len(text), 23)
+        for junk in ('"', "%", "[", "\\\n", "=", "\x00")
+    ]
+    for variant in damaged:
+        try:
+            api.parse(
+                [Source(path=f"cut.{fmt}", text=variant)], source_format=fmt, load_include=None
+            )
+        except ParseError as error:
+            assert error.span is not None
+            assert str(error).startswith(f"cut.{fmt}:")
