@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.asserts import model_differences
-from tests.validators import monit_check, systemd_verify
+from tests.validators import (
+    SUPERVISOR_INTERPRETERS,
+    monit_check,
+    supervisor_check,
+    systemd_verify,
+)
 from translator import api
 from translator.errors import ParseError
 from translator.model import Source
@@ -163,3 +168,30 @@ def _verdict(result: tuple[int, str]) -> tuple[int, list[str]]:
     """systemd's verdict, bar which missing unit it names first (its hash order varies)."""
     status, output = result
     return status, sorted(_MISSING.sub(r"\1: a unit it needs is missing", output).splitlines())
+
+
+DEBIAN_SERVICES = (
+    sorted(
+        p
+        for p in CORPUS.glob("debian/*/lib/systemd/system/*.service")
+        if p.is_file() and "[" in p.read_text()
+    )
+    if CORPUS.is_dir()
+    else []
+)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("path", DEBIAN_SERVICES, ids=lambda p: p.name)
+def test_debian_unit_becomes_supervisord_and_monit_files_they_accept(path: Path) -> None:
+    source = Source(path=str(path), text=path.read_text())
+    options = api.EmitOptions(companion=False)
+    supervisord = api.convert(
+        [source], target_format="supervisord", source_format="systemd", emit=options
+    )
+    programs = {n: t for n, t in supervisord.files.items() if "/" not in n}
+    status, output = supervisor_check(programs, SUPERVISOR_INTERPRETERS["pypi"])
+    assert status == 0, output
+    monit = api.convert([source], target_format="monit", source_format="systemd", emit=options)
+    status, output = monit_check(monit.files)
+    assert status == 0, output

@@ -22,7 +22,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         ("translator.model", "translator.diagnostics", "translator.loss", "translator.report"),
     ),
     ("translator.knowledge", ("translator.knowledge",)),
-    ("translator.formats._", ("translator.errors",)),
+    ("translator.formats._", ("translator.errors", "translator.model")),
     (
         "translator.formats",
         (
@@ -32,6 +32,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.loss",
             "translator.formats._grammar",
             "translator.formats._options",
+            "translator.formats._shell",
             "translator.knowledge",
         ),
     ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from translator.errors import ParseError
+from translator.formats._shell import through_shell
 from translator.formats.monit import quoting as monit_quoting
 from translator.formats.systemd import quoting as systemd_quoting
 from translator.model import Span
@@ -56,7 +57,7 @@ def test_systemd_references_stay_references(words: tuple[str, ...], line: str) -
 
 def test_monit_runs_references_through_a_shell() -> None:
     argv = ("/usr/sbin/sshd", "-D", "$OPTS", "--name=${NAME}x", "$$5", "it's")
-    assert monit_quoting.through_shell(argv) == (
+    assert through_shell(argv) == (
         "/bin/sh",
         "-c",
         "exec /usr/sbin/sshd -D $OPTS --name=\"${NAME}\"x '$'5 'it'\"'\"'s'",

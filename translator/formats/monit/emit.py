@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
+from translator.formats._shell import through_shell
 from translator.formats.monit import quoting
 from translator.loss import LossLog
 from translator.model import (
@@ -34,6 +35,7 @@ FORMAT = "monit"
 PROGRAM_TIMEOUT = "program timeout"
 DEFAULT_CYCLE_SECONDS = 30.0
 START_STOP_DAEMON = "/sbin/start-stop-daemon"
+_MONIT_NAME_REFUSES = re.compile(r"[^A-Za-z0-9._-]")
 MAX_CYCLES = 64
 
 _ACTION_WORDS = {
@@ -61,6 +63,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     if settings:
         files["monitrc"] = _file(options.header, settings)
     cycle = host.probe_interval or DEFAULT_CYCLE_SECONDS
+    host = _with_monit_names(host, losses)
     for service in host.services:
         if service.kind is ServiceKind.LISTENER:
             losses.unsupported(
@@ -78,6 +81,30 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
             options.header, list(_service(service, host.services, cycle, losses))
         )
     return files
+
+
+def _with_monit_names(host: Host, losses: LossLog) -> Host:
+    """Rename services whose names monit refuses (``tor@default``), dependencies too."""
+    names = {s.name: _MONIT_NAME_REFUSES.sub("_", s.name) for s in host.services}
+    if all(old == new for old, new in names.items()):
+        return host
+    services = []
+    for service in host.services:
+        if names[service.name] != service.name:
+            losses.unsupported(
+                service.origin,
+                "name",
+                service=service.name,
+                code="SV710",
+                severity=Severity.INFO,
+                action=f"named {names[service.name]}",
+                reason="a monit check name holds letters, digits, . _ - only",
+            )
+        dependencies = tuple(
+            replace(d, name=names.get(d.name, d.name)) for d in service.dependencies
+        )
+        services.append(replace(service, name=names[service.name], dependencies=dependencies))
+    return host.with_services(tuple(services))
 
 
 def _in_background(service: Service, losses: LossLog) -> Service:
@@ -331,7 +358,8 @@ def _through_shell(command: Command, service: Service, slot: str, losses: LossLo
         action="runs it through /bin/sh -c",
         reason="monit does not expand $VARIABLES in a program",
     )
-    return replace(command, argv=quoting.through_shell(command.argv), expands_variables=False)
+    argv = through_shell(command.argv, service.environment_files)
+    return replace(command, argv=argv, expands_variables=False)
 
 
 def _check_line(service: Service, losses: LossLog) -> str:

@@ -9,7 +9,6 @@ Imports: errors, model.
 from __future__ import annotations
 
 import re
-import shlex
 
 from translator.errors import ParseError
 from translator.model import Span
@@ -52,32 +51,3 @@ def _quote(arg: str) -> str | None:
     if "'" in arg:
         return None
     return f"'{arg}'"
-
-
-_REFERENCE = re.compile(r"\$\$|\$\{\w+\}|\$\w+")
-
-
-def through_shell(argv: tuple[str, ...]) -> tuple[str, ...]:
-    """Run argv that refers to ``$VARIABLES`` (model.Command syntax) through ``/bin/sh``.
-
-    monit passes arguments literally, so a shell must expand them: a whole-word ``$X``
-    stays unquoted (it splits, as it did), ``${X}`` inside a word is double-quoted (it
-    does not split), and everything else is single-quoted.
-    """
-    return ("/bin/sh", "-c", "exec " + " ".join(_shell_word(word) for word in argv))
-
-
-def _shell_word(word: str) -> str:
-    if re.fullmatch(r"\$\w+|\$\{\w+\}", word):
-        return word
-    parts: list[str] = []
-    position = 0
-    for match in _REFERENCE.finditer(word):
-        parts.append(
-            shlex.quote(word[position : match.start()]) if match.start() > position else ""
-        )
-        parts.append("'$'" if match.group() == "$$" else f'"{match.group()}"')
-        position = match.end()
-    if position < len(word) or not parts:
-        parts.append(shlex.quote(word[position:]))
-    return "".join(parts)

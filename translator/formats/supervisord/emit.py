@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
+from translator.formats._shell import through_shell
 from translator.formats.supervisord import quoting
 from translator.knowledge import foreground
 from translator.loss import LossLog
@@ -166,6 +167,20 @@ def _command(program: _Program) -> None:
         )
         return
     argv = _foreground_argv(program, start)
+    if service.environment_files or (start.expands_variables and _needs_shell(service, argv)):
+        literal = argv if start.expands_variables else _escape_dollars(argv)
+        argv = through_shell(literal, service.environment_files)
+        start = replace(start, expands_variables=False)
+        program.lose(
+            "start.argv",
+            "supervisord reads no environment files, and expands "
+            "%(ENV_X)s when it reads its own (refusing one it does not know)",
+            "run through /bin/sh -c, which reads the environment files and expands "
+            "$VARIABLES when the program starts",
+            code="SV716",
+            severity=Severity.INFO,
+            also=("environment_files", "start.expands_variables"),
+        )
     if service.environment and quoting.join_environment(service.environment) is None:
         argv = ("/usr/bin/env", *(f"{k}={v}" for k, v in service.environment), *argv)
         program.lose(
@@ -222,6 +237,23 @@ def _foreground_argv(program: _Program, start: Command) -> tuple[str, ...]:
         also=("start.argv",),
     )
     return form.argv
+
+
+def _escape_dollars(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """Write literal argv in the model's variable syntax (a literal ``$`` is ``$$``)."""
+    return tuple(word.replace("$", "$$") for word in argv)
+
+
+def _needs_shell(service: Service, argv: tuple[str, ...]) -> bool:
+    """Whether argv names a variable the program's own environment= does not set."""
+    defined = {key for key, _ in service.environment} | {INSTANCE_VARIABLE}
+    names = {
+        m.group(1) or m.group(2)
+        for word in argv
+        for m in _REFERENCE.finditer(word)
+        if m.group() != "$$"
+    }
+    return bool(names - defined)
 
 
 def _command_line(program: _Program, start: Command, argv: tuple[str, ...]) -> str | None:
@@ -285,8 +317,6 @@ def _identity(program: _Program) -> None:
         program.set("umask", service.umask)
     if service.environment and quoting.join_environment(service.environment) is not None:
         program.set("environment", quoting.join_environment(service.environment))
-    if service.environment_files:
-        program.lose("environment_files", "supervisord reads no environment files", "left out")
     if service.description:
         program.lines.insert(0, f"; {service.description}")
         program.lose(
