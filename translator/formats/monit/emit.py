@@ -357,6 +357,7 @@ def _through_shell(command: Command, service: Service, slot: str, losses: LossLo
         severity=Severity.INFO,
         action="runs it through /bin/sh -c",
         reason="monit does not expand $VARIABLES in a program",
+        also=(f"{slot}.expands_variables",),
     )
     argv = through_shell(command.argv, service.environment_files)
     return replace(command, argv=argv, expands_variables=False)

@@ -689,6 +689,7 @@ def _finish(name: str, draft: _Draft, source: Source) -> Service:
             origin=Origin(span=draft.limit["span"]),
         )
     fields.setdefault("enabled_at_boot", False)
+    fields.setdefault("daemonizes", False)  # Type=simple unless the unit says otherwise
     span = Span(path=source.path, line=1, column=1)
     return Service(
         name=name,
