@@ -13,16 +13,11 @@ from translator.model import Host, Source, Span
 
 
 class Severity(str, Enum):
-    """How much a diagnostic matters; ordered from least to most."""
+    """How much a diagnostic matters: info, warning or error."""
 
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        """Position in the order info < warning < error."""
-        return list(Severity).index(self)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

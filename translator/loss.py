@@ -84,10 +84,6 @@ class LossLog:
             )
         )
 
-    def codes(self) -> list[str]:
-        """Return the loss codes in report order."""
-        return [loss.code for loss in self.ordered()]
-
     def ordered(self) -> list[Loss]:
         """Return the losses sorted by position, then code, without duplicates."""
         unique = {

@@ -83,8 +83,3 @@ def join_environment(pairs: tuple[tuple[str, str], ...]) -> str | None:
             return None
         words.append(f"{key}={quote}{value}{quote}")
     return ",".join(words).replace("%", "%%")
-
-
-def can_carry(key: str, value: str) -> bool:
-    """Tell whether one environment pair survives :func:`join_environment`."""
-    return join_environment(((key, value),)) is not None
