@@ -179,12 +179,22 @@ _NOT_COMPARED = {"origin", "managed_by"}
 
 
 def _undefault(back: Service, original: Service, defaults: dict[str, object]) -> Service:
-    said = {
-        name: getattr(original, name)
-        for name, value in defaults.items()
-        if getattr(original, name) in (None, value) and getattr(back, name) in (None, value)
-    }
-    return replace(back, **said)
+    """Where one side is unsaid (None) and the other the target's default, they agree."""
+    for name, value in defaults.items():
+        owner, _, attribute = name.rpartition(".")
+        left = getattr(original, owner) if owner else original
+        right = getattr(back, owner) if owner else back
+        if left is None or right is None:
+            continue
+        if {_get(left, attribute), _get(right, attribute)} <= {None, value}:
+            moved = replace(right, **{attribute: _get(left, attribute)})
+            back = replace(back, **{owner: moved}) if owner else moved
+    return back
+
+
+def _get(node: object, attribute: str) -> object:
+    found = getattr(node, attribute)
+    return found if not isinstance(found, list | dict) else None
 
 
 def _normal(service: Service) -> Service:

@@ -346,7 +346,7 @@ def _lifecycle(program: _Program, priority: int | None) -> None:
     if service.min_uptime is not None and service.min_uptime != _DEFAULTS["startsecs"]:
         program.set("startsecs", f"{service.min_uptime:g}")
     _retries(program)
-    if service.restart.delay is not None:
+    if service.restart.delay is not None and service.restart.delay > 1:  # it waits ~1 s
         program.lose(
             "restart.delay", "supervisord restarts at once", "left out", severity=Severity.INFO
         )

@@ -7,9 +7,21 @@ import re
 
 from translator.formats.systemd.control import control_commands, keep_alive, wrapped_unit
 from translator.formats.systemd.emit import emit
-from translator.formats.systemd.parse import parse, parse_many
+from translator.formats.systemd.parse import (
+    DEFAULT_RESTART_DELAY,
+    DEFAULT_TIMEOUT,
+    parse,
+    parse_many,
+)
+from translator.formats.systemd.parse import DEFAULTS as FIELD_DEFAULTS
 
 ID = "systemd"
+DEFAULTS: dict[str, object] = {
+    **FIELD_DEFAULTS,
+    "restart.delay": DEFAULT_RESTART_DELAY,
+    "start.timeout": DEFAULT_TIMEOUT,
+}
+"""What systemd does with a model field (``a.b``: a field of one) a unit leaves unsaid."""
 _SECTION = re.compile(r"^\[(Unit|Service|Install)\]\s*$", re.MULTILINE)
 
 
@@ -19,6 +31,7 @@ def detect(path: str, text: str) -> bool:
 
 
 __all__ = [
+    "DEFAULTS",
     "ID",
     "control_commands",
     "detect",

@@ -16,7 +16,14 @@ from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import group_target, unit_name, wrapped_unit
-from translator.formats.systemd.parse import PREFIX_SUFFIX, SPECIFIER_VARIABLE, TEMPLATE_KEY
+from translator.formats.systemd.parse import (
+    DEFAULT_RESTART_DELAY,
+    DEFAULT_TIMEOUT,
+    DEFAULTS,
+    PREFIX_SUFFIX,
+    SPECIFIER_VARIABLE,
+    TEMPLATE_KEY,
+)
 from translator.loss import LossLog
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -352,7 +359,7 @@ def _unit_section(
 
 def _start_limit(service: Service, losses: LossLog) -> Iterator[str]:
     limit = service.start_limit
-    if limit is None:
+    if limit is None or _unsaid_default(service, "start_limit", limit):
         return
     interval = limit.interval
     if interval is None:
@@ -440,8 +447,8 @@ def _restart(service: Service, losses: LossLog) -> Iterator[str]:
             reason="systemd's default 100ms pause would use up the start limit at once",
             action="RestartSec=1",
         )
-    if delay is not None:
-        yield f"RestartSec={_span_text(delay)}"
+    if (delay is not None and delay != DEFAULT_RESTART_DELAY) or _said(service, "restart.delay"):
+        yield f"RestartSec={_span_text(delay or 0)}"
     codes = service.success_exit_codes
     if codes != (0,):
         if other := [str(code) for code in codes if code != 0]:
@@ -470,7 +477,7 @@ def _restart(service: Service, losses: LossLog) -> Iterator[str]:
 
 
 def _stopping(service: Service, losses: LossLog) -> Iterator[str]:
-    if service.stop_signal:
+    if service.stop_signal and not _unsaid_default(service, "stop_signal", service.stop_signal):
         yield f"KillSignal={service.stop_signal}"
     timeout = service.stop_timeout
     if service.stop is not None and service.stop.timeout is not None:
@@ -483,13 +490,14 @@ def _stopping(service: Service, losses: LossLog) -> Iterator[str]:
             reason="systemd has one stop timeout, for the stop command and the kill after it",
             action="the service's stop timeout is used",
         )
-    if timeout is not None:
+    if timeout is not None and not _unsaid_default(service, "stop_timeout", timeout):
         yield f"TimeoutStopSec={_span_text(timeout)}"
     stops, kills = service.stops_process_group, service.kills_process_group
     if stops is None and kills is None:
         return
     if stops and kills:
-        yield "KillMode=control-group"
+        if _said(service, "stops_process_group") or _said(service, "kills_process_group"):
+            yield "KillMode=control-group"
         return
     yield "KillMode=mixed"
     if kills and not stops:
@@ -547,16 +555,19 @@ def _environment(service: Service) -> Iterator[str]:
     stdout = service.stdout
     if service.sockets and stdout is None:
         stdout = Output(kind="managed")  # with a socket on stdin, stdout would follow it
-    for key, output in (("StandardOutput", stdout), ("StandardError", service.stderr)):
-        if output is not None:
+    streams = (("StandardOutput", "stdout", stdout), ("StandardError", "stderr", service.stderr))
+    for key, name, output in streams:
+        if output is not None and not _unsaid_default(service, name, output):
             yield f"{key}={_OUTPUTS.get(output.kind, output.kind)}{output.path or ''}"
 
 
 def _commands(service: Service, losses: LossLog) -> Iterator[str]:
     if service.start:
         yield _exec("ExecStart", service.start, service)
-        if service.start.timeout is not None:
-            yield f"TimeoutStartSec={_span_text(service.start.timeout)}"
+        timeout = service.start.timeout
+        said = _said(service, "start.timeout")
+        if timeout is not None and (timeout != DEFAULT_TIMEOUT or said):
+            yield f"TimeoutStartSec={_span_text(timeout)}"
     if service.stop:
         yield _exec("ExecStop", service.stop, service)
     if service.reload:
@@ -577,6 +588,16 @@ def _prefixes(service: Service, key: str) -> str:
     """Give the prefixes the input wrote before ``[Service] key``'s value (``-``, ``+``)."""
     wanted = f"Service.{key}{PREFIX_SUFFIX}"
     return next((e.value for e in service.extras if e.format == FORMAT and e.key == wanted), "")
+
+
+def _said(service: Service, name: str) -> bool:
+    """Whether the input set field ``name`` itself (its span is recorded)."""
+    return name in dict(service.origin.fields)
+
+
+def _unsaid_default(service: Service, name: str, value: object) -> bool:
+    """Whether ``value`` is only systemd's own default, which the unit need not repeat."""
+    return DEFAULTS.get(name) == value and not _said(service, name)
 
 
 def _span_text(seconds: float) -> str:

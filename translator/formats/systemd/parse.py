@@ -42,6 +42,21 @@ from translator.model import (
 )
 
 FORMAT = "systemd"
+DEFAULT_TIMEOUT = 90.0
+DEFAULT_RESTART_DELAY = 0.1
+DEFAULT_START_LIMIT = StartLimit(burst=5, interval=10.0)
+DEFAULTS: dict[str, object] = {
+    "enabled_at_boot": False,
+    "daemonizes": False,  # Type=simple
+    "stop_signal": "SIGTERM",
+    "stop_timeout": DEFAULT_TIMEOUT,
+    "stops_process_group": True,  # KillMode=control-group
+    "kills_process_group": True,
+    "stdout": Output(kind="managed"),  # the journal
+    "stderr": Output(kind="inherit"),  # wherever stdout goes
+    "start_limit": DEFAULT_START_LIMIT,
+}
+"""What systemd does with a model field a unit leaves unsaid."""
 PREFIX_SUFFIX = ":prefix"
 TEMPLATE_KEY = ":template"
 """An extra marking a unit read from a ``NAME@.service`` template file."""
@@ -561,6 +576,7 @@ def _limit(name: str, convert: _Converter) -> _Handler:
     def handler(draft: _Draft, entry: _Entry) -> None:
         draft.limit[name] = convert(entry.value, entry.span)
         draft.limit["span"] = entry.span
+        draft.spans["start_limit"] = entry.span
 
     return handler
 
@@ -574,6 +590,7 @@ def _wanted_by(draft: _Draft, entry: _Entry) -> None:
 def _timeout(slot: str) -> _Handler:
     def handler(draft: _Draft, entry: _Entry) -> None:
         draft.fields[f"{slot}_timeout"] = _seconds(entry.value, entry.span)
+        draft.spans[f"{slot}.timeout"] = entry.span
 
     return handler
 
@@ -630,6 +647,7 @@ def _kill_mode(draft: _Draft, entry: _Entry) -> None:
         _keep(draft, entry)
         return
     draft.fields["stops_process_group"], draft.fields["kills_process_group"] = groups
+    draft.spans["stops_process_group"] = draft.spans["kills_process_group"] = entry.span
 
 
 _HANDLERS: dict[tuple[str, str], _Handler] = {
@@ -673,23 +691,24 @@ def _finish(name: str, draft: _Draft, source: Source) -> Service:
     _order(draft)
     fields = dict(draft.fields)
     _start_commands(draft, fields)
-    timeout = fields.pop("start_timeout", None)
-    if timeout is not None and "start" in fields:
+    # What systemd does where the unit says nothing (systemd-system.conf(5), systemd.kill(5)),
+    # so that another format gets the same behaviour; the spans tell said from unsaid.
+    timeout = fields.pop("start_timeout", DEFAULT_TIMEOUT)
+    if "start" in fields:
         fields["start"] = replace(fields["start"], timeout=timeout)
     restart_span = draft.spans.pop("restart", None)
     fields["restart"] = RestartPolicy(
         when=fields.pop("restart_when", RestartWhen.NEVER),
-        delay=fields.pop("restart_delay", None),
+        delay=fields.pop("restart_delay", DEFAULT_RESTART_DELAY),
         origin=Origin(span=restart_span),
     )
-    if "burst" in draft.limit:
-        fields["start_limit"] = StartLimit(
-            burst=draft.limit["burst"],
-            interval=draft.limit.get("interval", 10.0),
-            origin=Origin(span=draft.limit["span"]),
-        )
-    fields.setdefault("enabled_at_boot", False)
-    fields.setdefault("daemonizes", False)  # Type=simple unless the unit says otherwise
+    fields["start_limit"] = StartLimit(
+        burst=draft.limit.get("burst", DEFAULT_START_LIMIT.burst),
+        interval=draft.limit.get("interval", DEFAULT_START_LIMIT.interval),
+        origin=Origin(span=draft.limit.get("span")),
+    )
+    for key, value in DEFAULTS.items():
+        fields.setdefault(key, value)
     span = Span(path=source.path, line=1, column=1)
     return Service(
         name=name,
