@@ -19,6 +19,7 @@ from tests.validators import (
 )
 from translator import api
 from translator.errors import ParseError
+from translator.formats import FORMATS
 from translator.model import Source
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -195,3 +196,29 @@ def test_debian_unit_becomes_supervisord_and_monit_files_they_accept(path: Path)
     monit = api.convert([source], target_format="monit", source_format="systemd", emit=options)
     status, output = monit_check(monit.files)
     assert status == 0, output
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("path", DEBIAN_SERVICES, ids=lambda p: p.name)
+def test_systemd_through_supervisord_loses_nothing_it_does_not_report(path: Path) -> None:
+    """systemd → supervisord → systemd: what comes back equals the unit, bar the fields
+    the first hop reported (and supervisor's own defaults for what it left unsaid)."""
+    options = api.EmitOptions(companion=False)
+    first = api.convert(
+        [Source(path=str(path), text=path.read_text())],
+        target_format="supervisord",
+        source_format="systemd",
+        emit=options,
+    )
+    programs = [Source(path=n, text=t) for n, t in sorted(first.files.items()) if "/" not in n]
+    second = api.convert(
+        programs,
+        target_format="systemd",
+        source_format="supervisord",
+        load_include=None,
+        emit=options,
+    )
+    units = [Source(path=n, text=t) for n, t in sorted(second.files.items()) if "/" not in n]
+    back = api.parse(units, source_format="systemd", load_include=None).host
+    defaults = FORMATS["supervisord"].module.DEFAULTS
+    assert list(model_differences(first.host, back, first.losses, defaults)) == []

@@ -286,6 +286,13 @@ def _marker(match: re.Match[str]) -> str:
 
 def _reference(program: _Program, name: str) -> str:
     if name == INSTANCE_VARIABLE:
+        if program.service.instances <= 1:
+            program.lose(
+                "start.argv",
+                "a template's instance has a name; supervisord only numbers processes",
+                "the process number (0) stands in for it",
+                also=("start.expands_variables",),
+            )
         return "%(process_num)" + program.service.instance_format.removeprefix("%")
     if name not in {key for key, _ in program.service.environment}:
         program.lose(
@@ -346,9 +353,12 @@ def _lifecycle(program: _Program, priority: int | None) -> None:
     if service.min_uptime is not None and service.min_uptime != _DEFAULTS["startsecs"]:
         program.set("startsecs", f"{service.min_uptime:g}")
     _retries(program)
-    if service.restart.delay is not None and service.restart.delay > 1:  # it waits ~1 s
+    if service.restart.delay is not None:
         program.lose(
-            "restart.delay", "supervisord restarts at once", "left out", severity=Severity.INFO
+            "restart.delay",
+            "supervisord has no restart delay of its own",
+            "it waits 1 s, then a second more before each further try",
+            severity=Severity.INFO,
         )
     order = service.start_order if service.start_order is not None else priority
     if order is not None and order != _DEFAULTS["priority"]:
