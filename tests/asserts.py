@@ -160,7 +160,7 @@ def model_differences(
             if loss.service == service.name
             for field in (loss.field, *loss.also)
         }
-        if "service" in ignored:
+        if "service" in ignored or "name" in ignored:  # not written, or written renamed
             continue
         other = back.service(service.name)
         if other is None:

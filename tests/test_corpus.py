@@ -199,26 +199,29 @@ def test_debian_unit_becomes_supervisord_and_monit_files_they_accept(path: Path)
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("middle", ["supervisord", "monit"])
 @pytest.mark.parametrize("path", DEBIAN_SERVICES, ids=lambda p: p.name)
-def test_systemd_through_supervisord_loses_nothing_it_does_not_report(path: Path) -> None:
-    """systemd → supervisord → systemd: what comes back equals the unit, bar the fields
-    the first hop reported (and supervisor's own defaults for what it left unsaid)."""
-    options = api.EmitOptions(companion=False)
+def test_systemd_through_another_format_loses_nothing_it_does_not_report(
+    path: Path, middle: str
+) -> None:
+    """systemd → supervisord|monit → systemd: what comes back equals the unit, bar the
+    fields the first hop reported (and the middle's own defaults for what it left unsaid).
+
+    monit runs the program itself (--monit-owns-process): watching it would leave the
+    unit with systemd, and there would be nothing to bring back.
+    """
+    options = api.EmitOptions(companion=False, owns_process=True)
     first = api.convert(
         [Source(path=str(path), text=path.read_text())],
-        target_format="supervisord",
+        target_format=middle,
         source_format="systemd",
         emit=options,
     )
-    programs = [Source(path=n, text=t) for n, t in sorted(first.files.items()) if "/" not in n]
+    written = [Source(path=n, text=t) for n, t in sorted(first.files.items()) if "/" not in n]
     second = api.convert(
-        programs,
-        target_format="systemd",
-        source_format="supervisord",
-        load_include=None,
-        emit=options,
+        written, target_format="systemd", source_format=middle, load_include=None, emit=options
     )
     units = [Source(path=n, text=t) for n, t in sorted(second.files.items()) if "/" not in n]
     back = api.parse(units, source_format="systemd", load_include=None).host
-    defaults = FORMATS["supervisord"].module.DEFAULTS
+    defaults = getattr(FORMATS[middle].module, "DEFAULTS", {})
     assert list(model_differences(first.host, back, first.losses, defaults)) == []
