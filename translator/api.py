@@ -5,7 +5,7 @@ Imports: model, diagnostics, errors, loss, formats, io. Never cli or click.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
@@ -16,7 +16,7 @@ from translator.errors import ParseError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
 from translator.formats._options import EmitOptions, ParseOptions
 from translator.loss import Loss, LossLog
-from translator.model import Host, Service, ServiceKind, Source, Span
+from translator.model import Command, Host, Service, ServiceKind, Source, Span
 
 __all__ = [
     "EmitOptions",
@@ -122,10 +122,6 @@ def _hand_foreground_back(host: Host, losses: LossLog) -> Host:
         if not service.is_process or service.daemonizes is not False or control is None:
             services.append(service)
             continue
-        start, stop = control(service)
-        pattern = service.match_pattern
-        if pattern is None and service.pidfile is None and service.start is not None:
-            pattern = FORMATS[WATCHER].module.pattern_for(service.start.argv)
         losses.unsupported(
             service.origin,
             "start",
@@ -138,19 +134,31 @@ def _hand_foreground_back(host: Host, losses: LossLog) -> Host:
             action=f"watched; {service.managed_by} starts and stops it "
             "(--monit-owns-process: run it in the background instead)",
         )
-        # The supervisor runs the process as its user; its control command runs as root.
-        services.append(
-            replace(
-                service,
-                start=start,
-                stop=stop,
-                daemonizes=True,
-                match_pattern=pattern,
-                user=None,
-                group=None,
-            )
-        )
+        services.append(_driven_by(service, control))
     return host.with_services(tuple(services))
+
+
+def _driven_by(service: Service, control: Callable[[Service], tuple[Command, Command]]) -> Service:
+    """Show the service as a watcher sees it, driven through its supervisor.
+
+    It is started and stopped by the supervisor's control commands and found by its
+    pidfile or by a pattern on its command line.
+
+    The supervisor runs the process as its user; its control commands run as root.
+    """
+    start, stop = control(service)
+    pattern = service.match_pattern
+    if pattern is None and service.pidfile is None and service.start is not None:
+        pattern = FORMATS[WATCHER].module.pattern_for(service.start.argv)
+    return replace(
+        service,
+        start=start,
+        stop=stop,
+        daemonizes=True,
+        match_pattern=pattern,
+        user=None,
+        group=None,
+    )
 
 
 def _companion_files(host: Host, target_format: str, header: str) -> dict[str, str]:
@@ -178,24 +186,11 @@ def _companion(service: Service, names: set[str], target: ModuleType) -> Service
     dependencies = tuple(d for d in service.dependencies if d.name in names)
     if not service.is_process:
         return replace(service, dependencies=dependencies)
-    start, stop = target.control_commands(service)
-    if service.start is not None:
-        start = replace(start, timeout=service.start.timeout)
-    if service.stop is not None:
-        stop = replace(stop, timeout=service.stop.timeout)
-    pattern = service.match_pattern
-    if pattern is None and service.pidfile is None and service.start is not None:
-        pattern = FORMATS[WATCHER].module.pattern_for(service.start.argv)
     is_wrapper = _wrapped(service, target) is not None
     return replace(
-        service,
-        user=None,  # the target runs the process as its user; systemctl runs as root
-        group=None,
-        start=start,
-        stop=stop,
+        _driven_by(service, target.control_commands),
         restart_command=None,
-        start_limit=service.start_limit if is_wrapper else None,
-        match_pattern=pattern,
+        start_limit=service.start_limit if is_wrapper else None,  # else the target's
         dependencies=dependencies,
     )
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from translator.diagnostics import Diagnostic, Severity
-from translator.model import Origin, Span
+from translator.model import Origin, Service, ServiceKind, Span
 
 
 class LossLevel(str, Enum):
@@ -82,6 +82,24 @@ class LossLog:
                 severity=severity,
                 also=also,
             )
+        )
+
+    def not_written(self, service: Service, *, target: str, action: str) -> None:
+        """Record that ``target`` writes nothing for ``service``, and why (its kind)."""
+        if service.kind is ServiceKind.LISTENER:
+            reason = (
+                f"an event listener speaks {service.managed_by}'s protocol and runs only under it"
+            )
+            action = "left out"
+        else:
+            reason = f"{target} has no {service.kind.value} check"
+        self.unsupported(
+            service.origin,
+            "service",
+            service=service.name,
+            code="SV705",
+            reason=reason,
+            action=action,
         )
 
     def ordered(self) -> list[Loss]:

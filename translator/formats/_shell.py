@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 import shlex
 
-from translator.model import EnvironmentFile
+from translator.model import VARIABLE_REFERENCE, EnvironmentFile
 
 SHELL = "/bin/sh"
-_REFERENCE = re.compile(r"\$\$|\$\{\w+\}|\$\w+")
 
 
 def through_shell(
@@ -42,7 +41,7 @@ def _shell_word(word: str) -> str:
         return word
     parts: list[str] = []
     position = 0
-    for match in _REFERENCE.finditer(word):
+    for match in VARIABLE_REFERENCE.finditer(word):
         if match.start() > position:
             parts.append(shlex.quote(word[position : match.start()]))
         parts.append("'$'" if match.group() == "$$" else f'"{match.group()}"')

@@ -7,6 +7,7 @@ from translator.model.extras import Extra
 from translator.model.host import Host
 from translator.model.service import (
     INSTANCE_VARIABLE,
+    VARIABLE_REFERENCE,
     Action,
     Alert,
     AttributeProbe,
@@ -30,6 +31,7 @@ from translator.model.span import Origin, Source, Span
 
 __all__ = [
     "INSTANCE_VARIABLE",
+    "VARIABLE_REFERENCE",
     "Action",
     "Alert",
     "AttributeProbe",

@@ -5,6 +5,7 @@ Imports: the standard library only (model layer).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -47,6 +48,10 @@ class Action(str, Enum):
     EXEC = "exec"
     GIVE_UP = "give-up"
 
+
+VARIABLE_REFERENCE = re.compile(r"\$\$|\$\{(\w+)\}|\$(\w+)")
+"""In a command that expands variables: ``$$`` (a literal dollar sign), ``${NAME}`` or
+``$NAME`` (a reference; group 1 or 2 is the name)."""
 
 INSTANCE_VARIABLE = "SVCONV_INSTANCE"
 """In a command that expands variables, ``${SVCONV_INSTANCE}`` is the instance number of a

@@ -66,14 +66,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     host = _with_monit_names(host, losses)
     for service in host.services:
         if service.kind is ServiceKind.LISTENER:
-            losses.unsupported(
-                service.origin,
-                "service",
-                service=service.name,
-                code="SV705",
-                reason="an event listener speaks supervisord's protocol and runs only under it",
-                action="left out",
-            )
+            losses.not_written(service, target=FORMAT, action="left out")
             continue
         if options.owns_process and service.is_process and service.daemonizes is False:
             service = _in_background(service, losses)

@@ -21,6 +21,7 @@ from translator.knowledge import foreground
 from translator.loss import LossLog
 from translator.model import (
     INSTANCE_VARIABLE,
+    VARIABLE_REFERENCE,
     Action,
     Command,
     Host,
@@ -32,7 +33,6 @@ from translator.model import (
 
 FORMAT = "supervisord"
 SUPERVISORCTL = "/usr/bin/supervisorctl"
-_REFERENCE = re.compile(r"\$\$|\$\{(\w+)\}|\$(\w+)")
 _DEFAULTS = {"startsecs": 1.0, "startretries": 3, "stopwaitsecs": 10.0, "priority": 999}
 _STANDALONE_HEAD = """\
 [unix_http_server]
@@ -108,14 +108,7 @@ def _is_supervised(service: Service, options: EmitOptions, losses: LossLog) -> b
     if not service.is_watched:
         return True
     action = "kept in companion monit check" if options.companion else "dropped"
-    losses.unsupported(
-        service.origin,
-        "service",
-        service=service.name,
-        code="SV705",
-        reason=f"supervisord has no {service.kind.value} check",
-        action=action,
-    )
+    losses.not_written(service, target=FORMAT, action=action)
     return False
 
 
@@ -250,7 +243,7 @@ def _needs_shell(service: Service, argv: tuple[str, ...]) -> bool:
     names = {
         m.group(1) or m.group(2)
         for word in argv
-        for m in _REFERENCE.finditer(word)
+        for m in VARIABLE_REFERENCE.finditer(word)
         if m.group() != "$$"
     }
     return bool(names - defined)
@@ -270,7 +263,7 @@ def _command_line(program: _Program, start: Command, argv: tuple[str, ...]) -> s
         if whole:
             words.append(_reference(program, whole.group(1)))
             continue
-        marked = _REFERENCE.sub(_marker, word) if start.expands_variables else word
+        marked = VARIABLE_REFERENCE.sub(_marker, word) if start.expands_variables else word
         quoted = quoting.join_command((marked,))
         if quoted is None:
             return None
@@ -565,9 +558,10 @@ def _group_sections(host: Host, written: set[str]) -> dict[str, str]:
 def control_commands(service: Service) -> tuple[Command, Command]:
     """Commands that ask supervisord to start and to stop ``service`` (all its processes)."""
     names = _process_names(service)
+    start_wait = service.start.timeout if service.start else None
     return (
-        Command(argv=(SUPERVISORCTL, "start", *names)),
-        Command(argv=(SUPERVISORCTL, "stop", *names)),
+        Command(argv=(SUPERVISORCTL, "start", *names), timeout=start_wait),
+        Command(argv=(SUPERVISORCTL, "stop", *names), timeout=service.stop_timeout),
     )
 
 

@@ -33,7 +33,6 @@ from translator.model import (
     Output,
     RestartWhen,
     Service,
-    ServiceKind,
 )
 
 FORMAT = "systemd"
@@ -233,25 +232,8 @@ def _report_host(host: Host, losses: LossLog) -> None:
 
 def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) -> None:
     """Record everything a unit cannot hold about watching ``service``."""
-    if service.kind is ServiceKind.LISTENER:
-        losses.unsupported(
-            service.origin,
-            "service",
-            service=service.name,
-            code="SV705",
-            reason="an event listener speaks supervisord's protocol and runs only under it",
-            action="left out",
-        )
-        return
     if not service.is_process:
-        losses.unsupported(
-            service.origin,
-            "service",
-            service=service.name,
-            code="SV705",
-            reason=f"systemd has no {service.kind.value} check",
-            action=_kept(options),
-        )
+        losses.not_written(service, target=FORMAT, action=_kept(options))
         return
     for check in service.health_checks:
         losses.unsupported(

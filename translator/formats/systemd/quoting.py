@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from translator.errors import ParseError
-from translator.model import Span
+from translator.model import VARIABLE_REFERENCE, Span
 
 PREFIX_CHARACTERS = "-@:+!"
 _SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
@@ -29,9 +29,6 @@ _C_ESCAPES = {
     "s": " ",
     ";": ";",
 }
-
-
-_REFERENCE = re.compile(r"\$\$|\$\{\w+\}|\$\w+")
 
 
 def join(argv: tuple[str, ...], *, expands_variables: bool = False) -> str:
@@ -53,7 +50,7 @@ def literal(words: tuple[str, ...]) -> tuple[str, ...]:
 
 def has_references(words: tuple[str, ...]) -> bool:
     """Whether any word refers to an environment variable (``$$`` does not)."""
-    return any(m.group() != "$$" for word in words for m in _REFERENCE.finditer(word))
+    return any(m.group() != "$$" for word in words for m in VARIABLE_REFERENCE.finditer(word))
 
 
 def _quote_word(arg: str, *, is_first: bool, keep_dollars: bool) -> str:
