@@ -161,15 +161,18 @@ def _run_conversion(
 def _add_shortcut(source_format: str, target_format: str) -> None:
     """Register ``svconv SRC2DST`` as ``svconv convert --from SRC --to DST``."""
 
-    def shortcut(**options: Any) -> None:  # noqa: ANN401 - click passes options by name  # noqa: ANN401 - click passes each option by name
+    def shortcut(**options: Any) -> None:  # noqa: ANN401 - click passes each option by name
         _run_conversion(source_format, target_format, **options)
 
-    shortcut.__doc__ = f"Translate {source_format} PATHS to {target_format}."
+    shortcut.__doc__ = (
+        f"Normalise {source_format} PATHS (read and write them back in one layout)."
+        if source_format == target_format
+        else f"Translate {source_format} PATHS to {target_format}."
+    )
     command = _translation_options(_INPUTS(shortcut))
     main.command(name=f"{source_format}2{target_format}")(command)
 
 
 for _source in api.format_ids():
     for _target in api.format_ids():
-        if _source != _target:
-            _add_shortcut(_source, _target)
+        _add_shortcut(_source, _target)

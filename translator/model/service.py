@@ -201,9 +201,20 @@ class HealthCheck:
     origin: Origin = origin_field()
 
 
+class Binding(str, Enum):
+    """How strongly a service needs another it depends on."""
+
+    WANTS = "wants"
+    """Start it along; this one runs even if it fails or stops."""
+    REQUIRES = "requires"
+    """This one fails if it fails to start, and stops when it is stopped."""
+    BINDS = "binds"
+    """As REQUIRES, and this one also stops whenever it stops by itself."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Dependency:
-    """Another service this one needs running, and (``is_ordered``) started first.
+    """Another service this one needs, how strongly, and (``is_ordered``) started first.
 
     ``name`` is a service's name, or a unit of another kind with its suffix
     (``rpcbind.socket``, ``network-online.target``).
@@ -211,6 +222,43 @@ class Dependency:
 
     name: str
     is_ordered: bool = True
+    binding: Binding = Binding.REQUIRES
+    origin: Origin = origin_field()
+
+
+class HookTime(str, Enum):
+    """When a hook command runs, relative to the service's own start and stop."""
+
+    BEFORE_START = "before-start"
+    AFTER_START = "after-start"
+    AFTER_STOP = "after-stop"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hook:
+    """A command run around the service's start or stop (setup, cleanup, readiness).
+
+    A failing hook fails the start, unless ``ignores_failure``.
+    """
+
+    when: HookTime
+    command: Command
+    ignores_failure: bool = False
+    origin: Origin = origin_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ResourceLimit:
+    """A ceiling the process runs under.
+
+    ``resource`` is an rlimit name as ``prlimit`` spells it (``nofile``, ``nproc``,
+    ``core``, …; ``value`` ``soft[:hard]``, ``infinity`` for none), or ``memory``
+    (bytes with an optional K/M/G/T suffix, or a percentage of RAM) or ``cpu-quota``
+    (a percentage of one CPU).
+    """
+
+    resource: str
+    value: str
     origin: Origin = origin_field()
 
 
@@ -307,6 +355,8 @@ class Service:
     start_order: int | None = None
     health_checks: tuple[HealthCheck, ...] = ()
     dependencies: tuple[Dependency, ...] = ()
+    hooks: tuple[Hook, ...] = ()
+    limits: tuple[ResourceLimit, ...] = ()
     groups: tuple[str, ...] = ()
     enabled_at_boot: bool = True
     instances: int = 1

@@ -126,3 +126,76 @@ def test_infinity_optional_directory_and_legacy_limits_come_back() -> None:
     assert "WorkingDirectory=-/srv/x" in unit.splitlines()
     assert "TimeoutStartSec=infinity" in unit.splitlines()
     assert "StartLimitIntervalSec=60" in unit.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "what"),
+    [
+        ("ExecStart=/bin/a\n[Service]\nExecStart=/bin/b\n", 1, "ExecStart= before any [Section]"),
+        ("[Service]\nExecStart=/bin/b\nRestart=sometimes\n", 3, "Restart=sometimes is not"),
+    ],
+    ids=["outside-section", "bad-restart"],
+)
+def test_what_systemd_ignores_is_ignored_and_reported(text: str, line: int, what: str) -> None:
+    result = read("x.service", text)
+    service = result.host.services[0]
+    assert service.start is not None and service.start.argv == ("/bin/b",)
+    assert service.restart.when.value == "never"
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("SV110", line)]
+    assert what in result.diagnostics[0].message
+
+
+def test_a_restart_systemd_knows_but_the_model_does_not_is_kept() -> None:
+    service = read("x.service", "[Service]\nExecStart=/bin/b\nRestart=on-abnormal\n").host
+    assert service.services[0].restart.when.value == "on-failure"
+    assert "Restart=on-abnormal" in emit(service, EmitOptions(), LossLog())["x.service"]
+
+
+def test_dependencies_keep_their_strength() -> None:
+    text = (
+        "[Unit]\nWants=a.service\nRequires=b.service\nBindsTo=c.service\nAfter=c.service\n"
+        "Wants=\nWants=d.service\n[Service]\nExecStart=/bin/x\n"
+    )
+    service = read("x.service", text).host.services[0]
+    found = [(d.name, d.binding.value, d.is_ordered) for d in service.dependencies]
+    assert found == [("d", "wants", False), ("b", "requires", False), ("c", "binds", True)]
+
+
+def test_hooks_read_unless_a_prefix_needs_systemd() -> None:
+    text = (
+        "[Service]\nExecStartPre=-/bin/mkdir -p /run/x\nExecStartPre=/bin/true\n"
+        "ExecStart=/bin/x\nExecStartPost=/bin/a\nExecStartPost=+/bin/b\nExecStopPost=/bin/c\n"
+    )
+    service = read("x.service", text).host.services[0]
+    hooks = [(h.when.value, h.command.argv, h.ignores_failure) for h in service.hooks]
+    assert hooks == [
+        ("before-start", ("/bin/mkdir", "-p", "/run/x"), True),
+        ("before-start", ("/bin/true",), False),
+        ("after-stop", ("/bin/c",), False),
+    ]
+    # ExecStartPost lines stay together, in order, with their prefixes
+    assert [e.value for e in service.extras if e.key == "Service.ExecStartPost"] == [
+        "/bin/a",
+        "+/bin/b",
+    ]
+    assert exec_lines("x.service", text) == [
+        "ExecStartPre=-/bin/mkdir -p /run/x",
+        "ExecStartPre=/bin/true",
+        "ExecStart=/bin/x",
+        "ExecStopPost=/bin/c",
+        "ExecStartPost=/bin/a",
+        "ExecStartPost=+/bin/b",
+    ]
+
+
+def test_resource_limits_are_read_and_the_last_one_wins() -> None:
+    text = (
+        "[Service]\nExecStart=/bin/x\nLimitNOFILE=1024\nLimitNOFILE=4096:8192\n"
+        "LimitCORE=infinity\nMemoryMax=512M\nCPUQuota=20%\nLimitCORE=\n"
+    )
+    service = read("x.service", text).host.services[0]
+    assert [(x.resource, x.value) for x in service.limits] == [
+        ("nofile", "4096:8192"),
+        ("memory", "512M"),
+        ("cpu-quota", "20%"),
+    ]

@@ -20,6 +20,7 @@ from translator.model import (
     INSTANCE_VARIABLE,
     Action,
     AttributeProbe,
+    Binding,
     Command,
     ExistenceProbe,
     HealthCheck,
@@ -235,9 +236,23 @@ def _programs(service: Service, losses: LossLog) -> Iterator[str]:
 
 
 def _dependencies(service: Service, defined: set[str], losses: LossLog) -> Iterator[str]:
-    """Write depends-on for checks this file defines (monit refuses any other)."""
+    """Write depends-on for checks this file defines (monit refuses any other).
+
+    A weak dependency is left out: monit would also stop this check with it.
+    """
     for dependency in service.dependencies:
-        if dependency.name not in defined:
+        if dependency.binding is Binding.WANTS:
+            losses.unsupported(
+                dependency.origin,
+                "dependencies",
+                service=service.name,
+                code="SV708",
+                severity=Severity.INFO,
+                reason=f"monit has only strong dependencies, and {dependency.name} is wanted, "
+                "not needed",
+                action="left out",
+            )
+        elif dependency.name not in defined:
             losses.unsupported(
                 dependency.origin,
                 "dependencies",
@@ -246,7 +261,8 @@ def _dependencies(service: Service, defined: set[str], losses: LossLog) -> Itera
                 reason=f"monit can only depend on a check of its own, not {dependency.name}",
                 action="left out",
             )
-    if known := [d.name for d in service.dependencies if d.name in defined]:
+    needed = [d for d in service.dependencies if d.binding is not Binding.WANTS]
+    if known := [d.name for d in needed if d.name in defined]:
         yield "  depends on " + ", ".join(known)
 
 
@@ -265,6 +281,8 @@ _NO_EQUIVALENT = {
     "min_uptime": "a minimum uptime for a start to count",
     "start_order": "start priorities (use depends on)",
     "sockets": "sockets handed to the process on its standard input",
+    "hooks": "commands run before or after the start and after the stop",
+    "limits": "resource limits (a usage test can only alert or restart)",
 }
 
 

@@ -364,6 +364,19 @@ def _lifecycle(program: _Program, priority: int | None) -> None:
             severity=Severity.INFO,
             also=("start_order",),
         )
+    if service.hooks:
+        program.lose(
+            "hooks",
+            "supervisord runs no command before or after a program's start or stop",
+            "left out",
+        )
+    if service.limits:
+        limits = ", ".join(f"{limit.resource}={limit.value}" for limit in service.limits)
+        program.lose(
+            "limits",
+            f"supervisord sets no resource limits per program ({limits})",
+            "left out; supervisord's own minfds/minprocs apply to all programs",
+        )
 
 
 def _retries(program: _Program) -> None:

@@ -17,10 +17,12 @@ from translator.formats._options import EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import group_target, unit_name, wrapped_unit
 from translator.formats.systemd.parse import (
+    CGROUP_LIMITS,
     DEFAULT_RESTART_DELAY,
     DEFAULT_TIMEOUT,
     DEFAULTS,
     PREFIX_SUFFIX,
+    RLIMITS,
     SPECIFIER_VARIABLE,
     TEMPLATE_KEY,
 )
@@ -28,7 +30,9 @@ from translator.loss import LossLog
 from translator.model import (
     INSTANCE_VARIABLE,
     Action,
+    Binding,
     Command,
+    HookTime,
     Host,
     Output,
     RestartWhen,
@@ -39,6 +43,16 @@ FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
 _HOST_SPECIFIER = re.compile(r"\$\{" + SPECIFIER_VARIABLE + r"(\w)\}")
 _OUTPUTS = {"file": "append:", "managed": "journal"}
+_BINDING_KEYS = {Binding.WANTS: "Wants", Binding.REQUIRES: "Requires", Binding.BINDS: "BindsTo"}
+_HOOK_KEYS = {
+    HookTime.BEFORE_START: "ExecStartPre",
+    HookTime.AFTER_START: "ExecStartPost",
+    HookTime.AFTER_STOP: "ExecStopPost",
+}
+_LIMIT_KEYS = {
+    **{name.lower(): f"Limit{name}" for name in RLIMITS},
+    **{resource: key for key, resource in CGROUP_LIMITS.items()},
+}
 
 
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
@@ -291,8 +305,8 @@ def _own_extras(service: Service) -> dict[str, list[str]]:
     sections: dict[str, list[str]] = {}
     for extra in service.extras:
         if extra.format == FORMAT:
-            if extra.key.endswith(PREFIX_SUFFIX) or extra.key == TEMPLATE_KEY:
-                continue  # written on its Exec line, or in the file name
+            if extra.key.endswith(PREFIX_SUFFIX) or extra.key in (TEMPLATE_KEY, "Service.Type"):
+                continue  # written on its Exec line, in the file name or as the Type=
             section, _, key = extra.key.partition(".")
             sections.setdefault(section, []).append(f"{key}={extra.value}")
     return sections
@@ -304,11 +318,12 @@ def _unit_section(
     if service.description:
         yield f"Description={service.description}"
     yield from _start_limit(service, losses)
-    needed, ordered_units = [], []
+    needed: dict[Binding, list[str]] = {binding: [] for binding in _BINDING_KEYS}
+    ordered_units = []
     for dependency in service.dependencies:
         unit = units.get(dependency.name, _unit_file(dependency.name))
         if unit is not None:
-            needed.append(unit)
+            needed[dependency.binding].append(unit)
             if dependency.is_ordered:
                 ordered_units.append(unit)
         else:
@@ -320,8 +335,9 @@ def _unit_section(
                 reason=f"{dependency.name} is not a process systemd runs",
                 action="kept in companion monit check",
             )
-    if needed:
-        yield f"Requires={' '.join(needed)}"
+    for binding, key in _BINDING_KEYS.items():
+        if needed[binding]:
+            yield f"{key}={' '.join(needed[binding])}"
     if service.groups:
         yield f"PartOf={' '.join(group_target(group) for group in service.groups)}"
     if ordered := list(dict.fromkeys([*ordered_units, *after])):  # in the input's order
@@ -392,8 +408,8 @@ def _ordering(host: Host, units: dict[str, str | None]) -> dict[str, list[str]]:
 def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
     if service.daemonizes:
         yield "Type=forking"
-    elif service.daemonizes is False:
-        yield "Type=simple"
+    elif service.daemonizes is False:  # the kept Type= (notify, exec, …) says more
+        yield f"Type={_prefixes(service, 'Type', suffix='') or 'simple'}"
     if service.pidfile:
         yield f"PIDFile={service.pidfile}"
     elif service.match_pattern:
@@ -544,16 +560,21 @@ def _environment(service: Service) -> Iterator[str]:
 
 
 def _commands(service: Service, losses: LossLog) -> Iterator[str]:
+    yield from _hooks(service, HookTime.BEFORE_START)
     if service.start:
         yield _exec("ExecStart", service.start, service)
         timeout = service.start.timeout
         said = _said(service, "start.timeout")
         if timeout is not None and (timeout != DEFAULT_TIMEOUT or said):
             yield f"TimeoutStartSec={_span_text(timeout)}"
+    yield from _hooks(service, HookTime.AFTER_START)
     if service.stop:
         yield _exec("ExecStop", service.stop, service)
+    yield from _hooks(service, HookTime.AFTER_STOP)
     if service.reload:
         yield _exec("ExecReload", service.reload, service)
+    for limit in service.limits:
+        yield f"{_LIMIT_KEYS[limit.resource]}={limit.value}"
     if service.restart_command:
         losses.unsupported(
             service.restart_command.origin,
@@ -566,9 +587,19 @@ def _commands(service: Service, losses: LossLog) -> Iterator[str]:
         )
 
 
-def _prefixes(service: Service, key: str) -> str:
-    """Give the prefixes the input wrote before ``[Service] key``'s value (``-``, ``+``)."""
-    wanted = f"Service.{key}{PREFIX_SUFFIX}"
+def _hooks(service: Service, when: HookTime) -> Iterator[str]:
+    for hook in service.hooks:
+        if hook.when is when:
+            prefix = "-" if hook.ignores_failure else ""
+            yield _exec(_HOOK_KEYS[when], hook.command, service, prefixes=prefix)
+
+
+def _prefixes(service: Service, key: str, suffix: str = PREFIX_SUFFIX) -> str:
+    """Give the prefixes the input wrote before ``[Service] key``'s value (``-``, ``+``).
+
+    With ``suffix=""``, give the value of the kept ``[Service] key`` itself.
+    """
+    wanted = f"Service.{key}{suffix}"
     return next((e.value for e in service.extras if e.format == FORMAT and e.key == wanted), "")
 
 
@@ -587,9 +618,9 @@ def _span_text(seconds: float) -> str:
     return "infinity" if math.isinf(seconds) else f"{seconds:g}"
 
 
-def _exec(key: str, command: Command, service: Service) -> str:
+def _exec(key: str, command: Command, service: Service, prefixes: str | None = None) -> str:
     line = quoting.join(command.argv, expands_variables=command.expands_variables)
-    prefixes = _prefixes(service, key)
+    prefixes = _prefixes(service, key) if prefixes is None else prefixes
     line = line.replace("${" + INSTANCE_VARIABLE + "}", "%i")
     line = _HOST_SPECIFIER.sub(r"%\1", line)
     return f"{key}={prefixes}{line}"

@@ -25,14 +25,18 @@ from translator.formats.systemd import quoting
 from translator.formats.systemd.control import target_group
 from translator.model import (
     INSTANCE_VARIABLE,
+    Binding,
     Command,
     Dependency,
     EnvironmentFile,
     Extra,
+    Hook,
+    HookTime,
     Host,
     ListenSocket,
     Origin,
     Output,
+    ResourceLimit,
     RestartPolicy,
     RestartWhen,
     Service,
@@ -66,6 +70,19 @@ _RESTART = {
     "on-failure": RestartWhen.ON_FAILURE,
     "no": RestartWhen.NEVER,
 }
+_RESTART_APPROXIMATED = ("on-success", "on-abnormal", "on-abort", "on-watchdog")
+_BINDINGS = {"Wants": Binding.WANTS, "Requires": Binding.REQUIRES, "BindsTo": Binding.BINDS}
+_HOOKS = {
+    "ExecStartPre": HookTime.BEFORE_START,
+    "ExecStartPost": HookTime.AFTER_START,
+    "ExecStopPost": HookTime.AFTER_STOP,
+}
+RLIMITS = (
+    "CPU", "FSIZE", "DATA", "STACK", "CORE", "RSS", "NOFILE", "AS", "NPROC", "MEMLOCK",
+    "LOCKS", "SIGPENDING", "MSGQUEUE", "NICE", "RTPRIO", "RTTIME",
+)  # fmt: skip
+"""The ``Limit*=`` settings, as ``LimitNOFILE=`` names RLIMIT_NOFILE."""
+CGROUP_LIMITS = {"MemoryMax": "memory", "CPUQuota": "cpu-quota"}
 _TIME_UNITS = {
     "us": 1e-6,
     "ms": 1e-3,
@@ -107,6 +124,7 @@ class _Entries(Transformer[Token, list[_Entry]]):
     def __init__(self, source: Source) -> None:
         super().__init__()
         self._path = source.path
+        self.ignored: list[Diagnostic] = []
 
     def start(self, meta: Meta, items: list[Any]) -> list[_Entry]:
         entries: list[_Entry] = []
@@ -114,11 +132,11 @@ class _Entries(Transformer[Token, list[_Entry]]):
         for item in items:
             if isinstance(item, str):
                 section = item
+            elif not section:  # systemd warns and ignores it
+                key, _, span = item
+                self.ignored.append(_ignored(span, f"{key}= before any [Section]"))
             else:
-                key, value, span = item
-                if not section:
-                    raise ParseError(f"{key}= before any [Section]", span, code="SV101")
-                entries.append(_Entry(section, key, value, span))
+                entries.append(_Entry(section, *item))
         return entries
 
     def header(self, meta: Meta, children: list[Token]) -> str:
@@ -135,6 +153,15 @@ class _Entries(Transformer[Token, list[_Entry]]):
             end_column=meta.end_column or 1,
         )
         return str(key), _join_continuations(raw), span
+
+
+def _ignored(span: Span, what: str) -> Diagnostic:
+    return Diagnostic(
+        code="SV110",
+        severity=Severity.WARNING,
+        span=span,
+        message=f"{what}: systemd ignores it, and so does svconv",
+    )
 
 
 def _join_continuations(raw: str) -> str:
@@ -154,6 +181,8 @@ class _Draft:
     starts: list[tuple[Command, _Entry]] = field(default_factory=list)
     specifiers: dict[str, str] = field(default_factory=dict)
     after: list[_Entry] = field(default_factory=list)
+    hooks: list[_Entry] = field(default_factory=list)
+    ignored: list[Diagnostic] = field(default_factory=list)
 
 
 _Handler = Callable[[_Draft, _Entry], None]
@@ -200,7 +229,7 @@ def parse_many(
                 )
             )
             continue
-        entries = _entries(source) + _drop_ins(source, load_include, diagnostics)
+        entries = _entries(source, diagnostics) + _drop_ins(source, load_include, diagnostics)
         if source.path.endswith(".socket"):
             sockets[PurePosixPath(source.path).stem] = _sockets(entries)
             continue
@@ -226,6 +255,7 @@ def parse_many(
                 )
             )
         services.append(_finish(name, draft, source))
+        diagnostics.extend(draft.ignored)
     services = [
         replace(_with_instances(service, wanted), sockets=sockets.get(service.name, ()))
         for service in services
@@ -265,16 +295,20 @@ def _drop_ins(
                 message=f"drop-in {found[name].path} merged",
             )
         )
-    return [entry for name in sorted(found) for entry in _entries(found[name])]
+    return [entry for name in sorted(found) for entry in _entries(found[name], diagnostics)]
 
 
-def _entries(source: Source) -> list[_Entry]:
+def _entries(source: Source, diagnostics: list[Diagnostic]) -> list[_Entry]:
+    """Read one file's assignments; what systemd ignores goes to ``diagnostics``."""
     try:
         tree = _grammar.load("systemd").parse(source.text.rstrip("\n") + "\n")
     except UnexpectedInput as error:
         span = Span(path=source.path, line=error.line or 1, column=error.column or 1)
         raise ParseError("expected [Section] or Key=Value", span, code="SV101") from None
-    return _grammar.transform(_Entries(source), tree)
+    reader = _Entries(source)
+    entries = _grammar.transform(reader, tree)
+    diagnostics.extend(reader.ignored)
+    return entries
 
 
 def _sockets(entries: list[_Entry]) -> tuple[ListenSocket, ...]:
@@ -348,7 +382,7 @@ _SPAN_NAMES = {
 _RESETS = {
     "ExecStart": ("start",), "ExecStop": ("stop",), "ExecReload": ("reload",),
     "Environment": ("environment",), "EnvironmentFile": ("environment_files",),
-    "Requires": ("dependencies",), "PartOf": ("groups",), "SuccessExitStatus": (),
+    "PartOf": ("groups",), "SuccessExitStatus": (),
 }  # fmt: skip
 
 
@@ -370,10 +404,16 @@ def _reset(draft: _Draft, entry: _Entry) -> None:
     draft.extras = [extra for extra in draft.extras if extra.key != key]
     for name in _RESETS.get(entry.key, ()):
         draft.fields.pop(name, None)
-    if entry.key == "Requires":
-        draft.dependencies.clear()
+    if entry.key in _BINDINGS:
+        binding = _BINDINGS[entry.key]
+        draft.dependencies[:] = [d for d in draft.dependencies if d.binding is not binding]
+    draft.hooks[:] = [hook for hook in draft.hooks if hook.key != entry.key]
     if entry.key == "ExecStart":
         draft.starts.clear()
+    resource = _limit_resource(entry.key)
+    if resource:
+        limits = draft.fields.get("limits", ())
+        draft.fields["limits"] = tuple(x for x in limits if x.resource != resource)
 
 
 def _keep(draft: _Draft, entry: _Entry) -> None:
@@ -495,9 +535,12 @@ def _type(draft: _Draft, entry: _Entry) -> None:
 
 def _restart(draft: _Draft, entry: _Entry) -> None:
     when = _RESTART.get(entry.value)
-    if when is None:
+    if entry.value in _RESTART_APPROXIMATED:  # kept for systemd, approximated elsewhere
         _keep(draft, entry)
         when = RestartWhen.ON_FAILURE
+    elif when is None:
+        draft.ignored.append(_ignored(entry.span, f"Restart={entry.value} is not a value"))
+        return
     draft.fields["restart_when"] = when
     draft.spans["restart"] = entry.span
 
@@ -512,11 +555,60 @@ def _unit_reference(unit: str) -> str:
     return unit.removesuffix(".service")
 
 
-def _requires(draft: _Draft, entry: _Entry) -> None:
+def _depends(draft: _Draft, entry: _Entry) -> None:
+    binding = _BINDINGS[entry.key]
     for unit in entry.value.split():
         name = _unit_reference(unit)
-        if all(d.name != name for d in draft.dependencies):
-            draft.dependencies.append(Dependency(name=name, origin=Origin(span=entry.span)))
+        if all((d.name, d.binding) != (name, binding) for d in draft.dependencies):
+            draft.dependencies.append(
+                Dependency(name=name, binding=binding, origin=Origin(span=entry.span))
+            )
+
+
+def _hook(draft: _Draft, entry: _Entry) -> None:
+    draft.hooks.append(entry)  # hooks or extras, once all lines of the key are read
+
+
+def _hooks(draft: _Draft) -> tuple[Hook, ...]:
+    """Turn ExecStartPre=/…Post= lines into hooks, or a key's lines into extras.
+
+    A key's lines stay extras when one of them has a prefix the model cannot hold
+    (``+``, ``!``, ``@``, ``:``): all lines of a key go one way, to keep their order.
+    """
+    hooks = []
+    for key, when in _HOOKS.items():
+        entries = [entry for entry in draft.hooks if entry.key == key]
+        split = [quoting.split(entry.value, entry.span)[1] for entry in entries]
+        if any(prefixes.replace("-", "") for prefixes in split):
+            for entry in entries:
+                _keep(draft, entry)
+            continue
+        hooks += [
+            Hook(
+                when=when,
+                command=_command(entry.value, entry.span, draft.specifiers),
+                ignores_failure="-" in prefixes,
+                origin=Origin(span=entry.span),
+            )
+            for entry, prefixes in zip(entries, split, strict=True)
+        ]
+    return tuple(hooks)
+
+
+def _limit_resource(key: str) -> str | None:
+    if key.startswith("Limit") and key.removeprefix("Limit") in RLIMITS:
+        return key.removeprefix("Limit").lower()
+    return CGROUP_LIMITS.get(key)
+
+
+def _resource_limit(resource: str) -> _Handler:
+    def handler(draft: _Draft, entry: _Entry) -> None:
+        limits = [x for x in draft.fields.get("limits", ()) if x.resource != resource]
+        limit = ResourceLimit(resource=resource, value=entry.value, origin=Origin(span=entry.span))
+        draft.fields["limits"] = (*limits, limit)
+        draft.spans.setdefault("limits", entry.span)
+
+    return handler
 
 
 def _after(draft: _Draft, entry: _Entry) -> None:
@@ -527,6 +619,7 @@ def _order(draft: _Draft) -> None:
     """Mark dependencies that After= orders; keep the other After= units as extras."""
     after = {_unit_reference(u) for entry in draft.after for u in entry.value.split()}
     draft.dependencies[:] = [replace(d, is_ordered=d.name in after) for d in draft.dependencies]
+    draft.dependencies.sort(key=lambda d: list(Binding).index(d.binding))  # as written back
     required = {d.name for d in draft.dependencies}
     for entry in draft.after:
         rest = [u for u in entry.value.split() if _unit_reference(u) not in required]
@@ -652,7 +745,9 @@ def _kill_mode(draft: _Draft, entry: _Entry) -> None:
 
 _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Unit", "Description"): _set("description", _text),
-    ("Unit", "Requires"): _requires,
+    ("Unit", "Requires"): _depends,
+    ("Unit", "Wants"): _depends,
+    ("Unit", "BindsTo"): _depends,
     ("Unit", "After"): _after,
     ("Unit", "PartOf"): _part_of,
     ("Unit", "StartLimitIntervalSec"): _limit("interval", _seconds),
@@ -684,12 +779,18 @@ _HANDLERS: dict[tuple[str, str], _Handler] = {
     ("Service", "RestartSec"): _restart_delay,
     ("Service", "KillSignal"): _set("stop_signal", _text),
     ("Install", "WantedBy"): _wanted_by,
+    **{("Service", key): _hook for key in _HOOKS},
+    **{("Service", f"Limit{name}"): _resource_limit(name.lower()) for name in RLIMITS},
+    **{("Service", key): _resource_limit(name) for key, name in CGROUP_LIMITS.items()},
 }
 
 
 def _finish(name: str, draft: _Draft, source: Source) -> Service:
     _order(draft)
     fields = dict(draft.fields)
+    fields["hooks"] = _hooks(draft)
+    if fields["hooks"]:
+        draft.spans.setdefault("hooks", fields["hooks"][0].origin.span)
     _start_commands(draft, fields)
     # What systemd does where the unit says nothing (systemd-system.conf(5), systemd.kill(5)),
     # so that another format gets the same behaviour; the spans tell said from unsaid.
