@@ -13,11 +13,11 @@ from translator import api
 from translator.diagnostics import IncludeLoader
 from translator.formats import FORMATS
 from translator.loss import Loss
-from translator.model import Host, Service, Source, Span
+from translator.model import Extra, Host, Service, Source, Span
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OWN_FILES = {
-    "systemd": (".service", ".target", ".socket"),
+    "systemd": (".service", ".target", ".socket", ".timer", ".path"),
     "monit": (".monitrc",),
     "supervisord": (".conf",),
 }
@@ -26,7 +26,10 @@ OWN_FILES = {
 
 @dataclass(frozen=True)
 class Case:
-    """One fixture directory read as ``read`` and written to every format in ``write``."""
+    """One fixture directory read as ``read`` and written to every format in ``write``.
+
+    ``input`` names the file read, or several separated by spaces (read together).
+    """
 
     id: str
     read: str
@@ -68,9 +71,11 @@ def loss_lines(losses: tuple[Loss, ...]) -> list[str]:
 
 
 def translate(case: Case, target: str) -> api.Translation:
-    source = Source(path=case.input, text=(case.directory / case.input).read_text())
+    sources = [
+        Source(path=name, text=(case.directory / name).read_text()) for name in case.input.split()
+    ]
     return api.convert(
-        [source],
+        sources,
         target_format=target,
         source_format=case.read,
         load_include=chroot_loader(case.directory / "root"),
@@ -153,6 +158,15 @@ def model_differences(
     ``defaults`` are the target's values for fields a file leaves unsaid: an original
     that said nothing (None) and comes back as that default has not changed.
     """
+    reported = {loss.span for loss in losses if not loss.service}
+    lost_files = {e.file for e in original.extras if e.file and e.origin.span in reported}
+    kept = [
+        _extra_order(e)
+        for e in original.extras
+        if e.origin.span not in reported and e.file not in lost_files
+    ]
+    if sorted(kept) != sorted(map(_extra_order, back.extras)):
+        yield f"host.extras: {sorted(kept)!r} became {sorted(map(_extra_order, back.extras))!r}"
     for service in original.services:
         ignored = {
             field
@@ -176,6 +190,10 @@ def model_differences(
 
 
 _NOT_COMPARED = {"origin", "managed_by"}
+
+
+def _extra_order(extra: Extra) -> tuple[str, str, str, str]:
+    return (extra.format, extra.file, extra.key, extra.value)
 
 
 def _undefault(back: Service, original: Service, defaults: dict[str, object]) -> Service:

@@ -90,11 +90,12 @@ def test_monit_output_passes_monit_when_the_source_does(path: Path) -> None:
         assert status == 0, output
 
 
+_UNIT_SUFFIXES = (".service", ".socket", ".target", ".timer", ".path")
 UNIT_FILES = sorted(
     p
     for root in ("debian", "github/systemd", "sysv-generator-output")
     for p in (CORPUS / root).rglob("*")
-    if p.is_file() and p.suffix in (".service", ".socket", ".target") and ".d/" not in str(p)
+    if p.is_file() and p.suffix in _UNIT_SUFFIXES and ".d/" not in str(p)
 )
 
 
@@ -125,7 +126,7 @@ def _package_units(package: Path) -> dict[str, Path]:
     """A package's unit files, without alias files (a name where the unit should be)."""
     units = {}
     for path in sorted((package / "lib/systemd/system").glob("*")):
-        is_unit = path.is_file() and path.suffix in (".service", ".socket", ".target", ".timer")
+        is_unit = path.is_file() and path.suffix in _UNIT_SUFFIXES
         if is_unit and "[" in path.read_text():
             units[path.name] = path
     return units
@@ -134,31 +135,25 @@ def _package_units(package: Path) -> dict[str, Path]:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
 @pytest.mark.parametrize("package", PACKAGES, ids=lambda p: p.name)
 def test_systemd_to_systemd_keeps_every_unit(package: Path) -> None:
-    """Each service unit (drop-ins merged) comes back with no loss and an equal model, and
-    systemd judges the package's units exactly as it judges the originals."""
+    """The package's units (drop-ins merged; sockets, timers, paths, targets too) come back
+    with no loss and an equal model, and systemd judges them as it judges the originals."""
     units = _package_units(package)
     originals = {name: path.read_text() for name, path in units.items()}
-    written = dict(originals)
-    for name, path in units.items():
-        if path.suffix != ".service":
-            continue
-        translation = api.convert(
-            [Source(path=str(path), text=originals[name])],
-            target_format="systemd",
-            source_format="systemd",
-            emit=api.EmitOptions(companion=False),
-        )
-        assert [str(loss.as_diagnostic()) for loss in translation.losses] == []
-        own = {n: text for n, text in translation.files.items() if "/" not in n}
-        back = api.parse(
-            [Source(path=n, text=t) for n, t in sorted(own.items())],
-            source_format="systemd",
-            load_include=None,
-        ).host
-        assert list(model_differences(translation.host, back, translation.losses)) == []
-        written.pop(name)
-        written |= own
-    assert units
+    translation = api.convert(
+        [Source(path=str(path), text=originals[name]) for name, path in units.items()],
+        target_format="systemd",
+        source_format="systemd",
+        emit=api.EmitOptions(companion=False),
+    )
+    assert [str(loss.as_diagnostic()) for loss in translation.losses] == []
+    written = {n: text for n, text in translation.files.items() if "/" not in n}
+    assert sorted(written) == sorted(originals)
+    back = api.parse(
+        [Source(path=n, text=t) for n, t in sorted(written.items())],
+        source_format="systemd",
+        load_include=None,
+    ).host
+    assert list(model_differences(translation.host, back, translation.losses)) == []
     assert _verdict(systemd_verify(written)) == _verdict(systemd_verify(originals))
 
 

@@ -26,6 +26,7 @@ from translator.model import (
     HookTime,
     Host,
     NetworkProbe,
+    Origin,
     Output,
     ResourceLimit,
     ResourceProbe,
@@ -33,6 +34,7 @@ from translator.model import (
     RestartWhen,
     Service,
     Source,
+    Span,
     StartLimit,
 )
 
@@ -96,7 +98,38 @@ KITCHEN_SINK = Service(
         Extra(format="monit", key="every", value="every 2 cycles"),
     ),
 )
-HOST = Host(services=(DATABASE, KITCHEN_SINK), probe_interval=30)
+TASK = Service(
+    name="rotate",
+    start=Command(argv=("/usr/sbin/logrotate", "/etc/logrotate.conf")),
+    runs_once=True,
+    daemonizes=False,
+)
+HOST = Host(
+    services=(DATABASE, KITCHEN_SINK, TASK),
+    probe_interval=30,
+    extras=(
+        Extra(
+            format="systemd",
+            key="Timer.OnCalendar",
+            value="daily",
+            file="rotate.timer",
+            origin=Origin(span=Span(path="rotate.timer", line=2, column=1)),
+        ),
+        Extra(
+            format="systemd",
+            key="Install.WantedBy",
+            value="timers.target",
+            file="rotate.timer",
+            origin=Origin(span=Span(path="rotate.timer", line=4, column=1)),
+        ),
+        Extra(
+            format="monit",
+            key="set logfile",
+            value="set logfile syslog",
+            origin=Origin(span=Span(path="monitrc", line=1, column=1)),
+        ),
+    ),
+)
 TARGETS = [
     fmt for fmt in FORMATS.values() if hasattr(fmt.module, "parse") and hasattr(fmt.module, "emit")
 ]

@@ -119,7 +119,8 @@ def _hand_foreground_back(host: Host, losses: LossLog) -> Host:
     for service in host.services:
         source = FORMATS.get(service.managed_by)
         control = getattr(source.module, "control_commands", None) if source else None
-        if not service.is_process or service.daemonizes is not False or control is None:
+        daemon = service.is_process and service.daemonizes is False and not service.runs_once
+        if not daemon or control is None:
             services.append(service)
             continue
         losses.unsupported(

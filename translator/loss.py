@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from translator.diagnostics import Diagnostic, Severity
-from translator.model import Origin, Service, ServiceKind, Span
+from translator.model import Extra, Origin, Service, ServiceKind, Span
 
 
 class LossLevel(str, Enum):
@@ -101,6 +101,27 @@ class LossLog:
             reason=reason,
             action=action,
         )
+
+    def foreign_extras(self, extras: tuple[Extra, ...], *, target: str, action: str) -> None:
+        """Record the host-wide statements of other formats ``target`` cannot hold.
+
+        A unit of its own (a timer) is one loss, at its first setting.
+        """
+        reported: set[str] = set()
+        for extra in extras:
+            if extra.format == target or (extra.file and extra.file in reported):
+                continue
+            what = f"{extra.format} {extra.file or repr(extra.key)}"
+            reported.add(extra.file)
+            self.unsupported(
+                extra.origin,
+                "extras",
+                service="",
+                code="SV713",
+                severity=Severity.INFO if not extra.file else Severity.WARNING,
+                action=action,
+                reason=f"{target} has no equivalent of {what}",
+            )
 
     def ordered(self) -> list[Loss]:
         """Return the losses sorted by position, then code, without duplicates."""

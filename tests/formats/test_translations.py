@@ -16,6 +16,12 @@ CASES = [
         "webapp", read="systemd", write=("monit", "systemd", "supervisord"), input="webapp.service"
     ),
     Case("web", read="supervisord", write=("systemd", "monit", "supervisord"), input="web.conf"),
+    Case(
+        "timer",
+        read="systemd",
+        write=("systemd", "monit", "supervisord"),
+        input="backup.service backup.timer backup.path",
+    ),
     Case("dropin", read="systemd", write=("systemd", "supervisord", "monit"), input="app.service"),
     Case(
         "workers",

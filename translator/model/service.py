@@ -313,8 +313,10 @@ class Service:
     """One supervised thing and everything its supervisor knows about it.
 
     ``daemonizes`` says whether the start command returns and leaves the daemon
-    running in the background (None: unknown). ``stop_signal`` is a name such as
-    ``SIGTERM``; ``stop_timeout`` the seconds to wait after it before killing.
+    running in the background (None: unknown). ``runs_once``: the process does its work
+    and exits (a task, not a daemon), so an exit is the end of its run. ``stop_signal``
+    is a name such as ``SIGTERM``; ``stop_timeout`` the seconds to wait after it before
+    killing.
     ``stops_process_group``/``kills_process_group``: the stop signal and the final kill go
     to the whole process group, not just the main process (None: not said).
     ``success_exit_codes``: exits that count as clean. ``min_uptime``: seconds a process
@@ -343,6 +345,7 @@ class Service:
     stderr: Output | None = None
     pidfile: str | None = None
     daemonizes: bool | None = None
+    runs_once: bool = False
     match_pattern: str | None = None
     stop_signal: str | None = None
     stop_timeout: float | None = None

@@ -60,6 +60,7 @@ _ERE_SPECIAL = re.compile(r"([.\[\]()*+?{}|^$\\])")
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     """Return ``{file name: text}`` for every service of ``host``."""
     files: dict[str, str] = {}
+    losses.foreign_extras(host.extras, target=FORMAT, action="left out")
     settings = list(_settings(host))
     if settings:
         files["monitrc"] = _file(options.header, settings)
@@ -68,6 +69,18 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     for service in host.services:
         if service.kind is ServiceKind.LISTENER:
             losses.not_written(service, target=FORMAT, action="left out")
+            continue
+        if service.runs_once:
+            losses.unsupported(
+                service.origin,
+                "runs_once",
+                service=service.name,
+                code="SV705",
+                reason="monit keeps processes up: it would start a one-shot task again every cycle",
+                action="no check written; leave the task to its timer or cron",
+                located_at="daemonizes",
+                also=("service",),
+            )
             continue
         if options.owns_process and service.is_process and service.daemonizes is False:
             service = _in_background(service, losses)

@@ -96,10 +96,10 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     }
     groups = _group_sections(host, set(sections))
     header = "".join(f"; {line}\n" for line in options.header.splitlines())
+    _report_host(host, losses, standalone=options.standalone)
     if options.standalone:
         body = "\n".join([_STANDALONE_HEAD, *sections.values(), *groups.values()])
         return {"supervisord.conf": header + body}
-    _report_host(host, losses)
     files = {f"{name}.conf": header + text for name, text in sections.items()}
     return files | {f"group-{name}.conf": header + text for name, text in groups.items()}
 
@@ -112,17 +112,23 @@ def _is_supervised(service: Service, options: EmitOptions, losses: LossLog) -> b
     return False
 
 
-def _report_host(host: Host, losses: LossLog) -> None:
+def _report_host(host: Host, losses: LossLog, *, standalone: bool) -> None:
+    if standalone:
+        action = "left out: the standalone file runs with settings of its own"
+    else:
+        action = "left out of the conf.d files (use --standalone to write a whole file)"
     for extra in host.extras:
-        losses.unsupported(
-            extra.origin,
-            "extras",
-            service="",
-            code="SV713",
-            severity=Severity.INFO,
-            reason=f"{extra.format} {extra.key} belongs in supervisord.conf itself",
-            action="left out of the conf.d files (use --standalone to write it)",
-        )
+        if extra.format == FORMAT:
+            losses.unsupported(
+                extra.origin,
+                "extras",
+                service="",
+                code="SV713",
+                severity=Severity.INFO,
+                reason=f"{extra.format} {extra.key} belongs in supervisord.conf itself",
+                action=action,
+            )
+    losses.foreign_extras(host.extras, target=FORMAT, action="left out")
 
 
 def _section(
@@ -343,8 +349,7 @@ def _lifecycle(program: _Program, priority: int | None) -> None:
         program.set("autorestart", restart)
     if service.success_exit_codes != (0,):
         program.set("exitcodes", ",".join(str(code) for code in service.success_exit_codes))
-    if service.min_uptime is not None and service.min_uptime != _DEFAULTS["startsecs"]:
-        program.set("startsecs", f"{service.min_uptime:g}")
+    _start_seconds(program)
     _retries(program)
     if service.restart.delay is not None:
         program.lose(
@@ -377,6 +382,22 @@ def _lifecycle(program: _Program, priority: int | None) -> None:
             f"supervisord sets no resource limits per program ({limits})",
             "left out; supervisord's own minfds/minprocs apply to all programs",
         )
+
+
+def _start_seconds(program: _Program) -> None:
+    """Write how long a start must last: a task's start lasts no time at all."""
+    service = program.service
+    if service.runs_once:
+        program.set("startsecs", "0")
+        program.lose(
+            "runs_once",
+            "supervisord has no one-shot tasks",
+            "startsecs=0: it runs once at start, and its exit is not a failed start",
+            severity=Severity.INFO,
+            also=("min_uptime",),
+        )
+    elif service.min_uptime is not None and service.min_uptime != _DEFAULTS["startsecs"]:
+        program.set("startsecs", f"{service.min_uptime:g}")
 
 
 def _retries(program: _Program) -> None:

@@ -86,10 +86,28 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
         if service.instances > 1:
             files |= _template(service, host, units, options, losses)
         elif _is_template(service):  # instances named elsewhere (tor@default.service)
-            files[f"{service.name}@.service"] = _unit(service, host, units, options, losses)
+            # named NAME@ when NAME.service was read beside it
+            template = f"{service.name.removesuffix('@')}@.service"
+            files[template] = _unit(service, host, units, options, losses)
         else:
             files[f"{service.name}.service"] = _unit(service, host, units, options, losses)
     files.update(_group_targets(host, files, options))
+    files.update(_kept_units(host, options))
+    return files
+
+
+def _kept_units(host: Host, options: EmitOptions) -> dict[str, str]:
+    """Write back the units the model has no place for (timers, paths, …) as read."""
+    units: dict[str, dict[str, list[str]]] = {}
+    for extra in host.extras:
+        if extra.format == FORMAT and extra.file:
+            section, _, key = extra.key.partition(".")
+            units.setdefault(extra.file, {}).setdefault(section, []).append(f"{key}={extra.value}")
+    header = [f"# {line}".rstrip() for line in options.header.splitlines()]
+    files = {}
+    for name, sections in units.items():
+        body = ["\n".join([f"[{section}]", *entries]) for section, entries in sections.items()]
+        files[name] = "\n".join([*header, "\n\n".join(body)]) + "\n"
     return files
 
 
@@ -232,16 +250,7 @@ def _report_host(host: Host, losses: LossLog) -> None:
             action=where,
             reason=f"systemd cannot send alerts to {alert.recipient}",
         )
-    for extra in host.extras:
-        losses.unsupported(
-            extra.origin,
-            "extras",
-            service="",
-            code="SV713",
-            severity=Severity.INFO,
-            action=where,
-            reason=f"systemd has no equivalent of {extra.format} {extra.key!r}",
-        )
+    losses.foreign_extras(host.extras, target=FORMAT, action=where)
 
 
 def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) -> None:
@@ -408,6 +417,8 @@ def _ordering(host: Host, units: dict[str, str | None]) -> dict[str, list[str]]:
 def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
     if service.daemonizes:
         yield "Type=forking"
+    elif service.runs_once:
+        yield "Type=oneshot"
     elif service.daemonizes is False:  # the kept Type= (notify, exec, …) says more
         yield f"Type={_prefixes(service, 'Type', suffix='') or 'simple'}"
     if service.pidfile:
@@ -548,7 +559,7 @@ def _environment(service: Service) -> Iterator[str]:
     for environment_file in service.environment_files:
         optional = "-" if environment_file.is_optional else ""
         yield f"EnvironmentFile={optional}{environment_file.path}"
-    if service.sockets:
+    if service.sockets and not _prefixes(service, "StandardInput", suffix=""):
         yield "StandardInput=socket"
     stdout = service.stdout
     if service.sockets and stdout is None:

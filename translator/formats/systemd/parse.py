@@ -209,18 +209,17 @@ def parse_many(
     load_include: IncludeLoader | None = None,
     options: ParseOptions | None = None,
 ) -> ParseResult:
-    """Parse units together, so instances a target wants count for their template.
+    """Parse units together, as systemd loads a directory of them.
 
-    A target wanting ``NAME@01.service`` … gives ``NAME@.service`` its instance count.
+    A target wanting ``NAME@01.service`` … gives ``NAME@.service`` its instance count; a
+    socket unit of a service read with it hands it its sockets; a group target of its
+    members is theirs. Units of other kinds (timers, paths, …) are kept setting by setting.
     """
-    services = []
-    diagnostics: list[Diagnostic] = []
-    wanted: dict[str, bool] = {}  # unit a target wants -> whether that target is enabled
-    sockets: dict[str, tuple[ListenSocket, ...]] = {}
+    reading = _Reading(host_node_name=(options or ParseOptions()).host_node_name)
     for source in sources:
         alias = _ALIAS.fullmatch(source.text.strip())
         if alias:  # a flattened alias symlink: the file holds the name of the real unit
-            diagnostics.append(
+            reading.diagnostics.append(
                 Diagnostic(
                     code="SV108",
                     severity=Severity.INFO,
@@ -229,23 +228,52 @@ def parse_many(
                 )
             )
             continue
+        diagnostics = reading.diagnostics
         entries = _entries(source, diagnostics) + _drop_ins(source, load_include, diagnostics)
-        if source.path.endswith(".socket"):
-            sockets[PurePosixPath(source.path).stem] = _sockets(entries)
-            continue
-        if source.path.endswith(".target"):
+        reading.add(source, entries)
+    span = Span(path=sources[0].path, line=1, column=1)
+    return ParseResult(
+        host=Host(
+            services=tuple(reading.services()), extras=tuple(reading.kept), origin=Origin(span=span)
+        ),
+        diagnostics=tuple(reading.diagnostics),
+    )
+
+
+@dataclass(slots=True)
+class _Reading:
+    """The units of one parse, sorted by what the model makes of them."""
+
+    host_node_name: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    drafts: list[Service] = field(default_factory=list)
+    wanted: dict[str, bool] = field(default_factory=dict)  # unit -> its target is enabled
+    sockets: dict[str, list[_Entry]] = field(default_factory=dict)
+    targets: dict[str, list[_Entry]] = field(default_factory=dict)
+    kept: list[Extra] = field(default_factory=list)  # units of other kinds
+
+    def add(self, source: Source, entries: list[_Entry]) -> None:
+        unit = PurePosixPath(source.path).name
+        if unit.endswith(".socket") and _is_plain_socket(entries):
+            self.sockets[unit.removesuffix(".socket")] = entries
+        elif unit.endswith(".target") and _wants_instances(entries):
             enabled = any(e.section == "Install" and e.key == "WantedBy" for e in entries)
-            wanted |= {w: enabled for e in entries if e.key == "Wants" for w in e.value.split()}
-            continue
-        name = PurePosixPath(source.path).name.removesuffix(".service").removesuffix("@")
-        draft = _Draft(
-            specifiers=_specifiers(
-                PurePosixPath(source.path).name, (options or ParseOptions()).host_node_name
-            )
-        )
+            self.wanted |= {
+                w: enabled for e in entries if e.key == "Wants" for w in e.value.split()
+            }
+        elif unit.endswith(".target") and _is_group_target(unit, entries):
+            self.targets[unit] = entries  # a group, if its members are here
+        elif unit.endswith(".service"):
+            self.drafts.append(self._service(source, unit, entries))
+        else:
+            self.kept += _unit_file(unit, entries)
+
+    def _service(self, source: Source, unit: str, entries: list[_Entry]) -> Service:
+        name = unit.removesuffix(".service").removesuffix("@")
+        draft = _Draft(specifiers=_specifiers(unit, self.host_node_name))
         for entry in entries:
             _apply(draft, entry)
-        if PurePosixPath(source.path).name.endswith("@.service"):
+        if unit.endswith("@.service"):
             draft.extras.append(
                 Extra(
                     format=FORMAT,
@@ -254,17 +282,111 @@ def parse_many(
                     origin=Origin(span=Span(path=source.path, line=1, column=1)),
                 )
             )
-        services.append(_finish(name, draft, source))
-        diagnostics.extend(draft.ignored)
-    services = [
-        replace(_with_instances(service, wanted), sockets=sockets.get(service.name, ()))
-        for service in services
+        self.diagnostics.extend(draft.ignored)
+        return _finish(name, draft, source)
+
+    def services(self) -> list[Service]:
+        """Finish the services with what other units say of them; keep the rest."""
+        services = _distinct_templates(self.drafts)
+        for unit, entries in self.targets.items():
+            members = {s.name for s in services if target_group(unit) in s.groups}
+            if not _wanted_names(entries) <= members:  # more than its members say
+                self.kept += _unit_file(unit, entries)
+        names = {service.name for service in services}
+        for name, entries in self.sockets.items():
+            if name not in names:  # no service of its own here: kept as written
+                self.kept += _unit_file(f"{name}.socket", entries)
+        return [
+            _with_sockets(_with_instances(service, self.wanted), self.sockets.get(service.name))
+            for service in services
+        ]
+
+
+def _wanted_names(entries: list[_Entry]) -> set[str]:
+    """Name the services a target wants (a template's instances by its own target)."""
+    return {
+        unit.removesuffix(".service").removesuffix(".target")
+        for e in entries
+        if e.key == "Wants"
+        for unit in e.value.split()
+    }
+
+
+def _distinct_templates(services: list[Service]) -> list[Service]:
+    """Name a template ``NAME@`` when ``NAME.service`` is read with it (tor, dnsmasq)."""
+    plain = {s.name for s in services if not _is_template(s)}
+    return [
+        replace(s, name=f"{s.name}@") if _is_template(s) and s.name in plain else s
+        for s in services
     ]
-    span = Span(path=sources[0].path, line=1, column=1)
-    return ParseResult(
-        host=Host(services=tuple(services), origin=Origin(span=span)),
-        diagnostics=tuple(diagnostics),
+
+
+def _is_template(service: Service) -> bool:
+    return any(e.format == FORMAT and e.key == TEMPLATE_KEY for e in service.extras)
+
+
+_PLAIN_SOCKET_KEYS = {
+    ("Socket", key)
+    for key in ("ListenStream", "SocketUser", "SocketGroup", "SocketMode", "Backlog")
+}
+
+
+def _is_plain_socket(entries: list[_Entry]) -> bool:
+    """Whether a socket unit only listens on stream sockets, which the model holds.
+
+    Anything more (datagrams, ``Accept=``, its own dependencies) keeps it a file of its own.
+    """
+    return all(
+        (e.section, e.key) in _PLAIN_SOCKET_KEYS
+        or (e.section, e.key) == ("Unit", "Description")
+        or (e.section, e.key, e.value) == ("Install", "WantedBy", "sockets.target")
+        for e in entries
     )
+
+
+def _wants_instances(entries: list[_Entry]) -> bool:
+    """Whether a target only groups instances of a template (``NAME@01.service`` …)."""
+    wants = [unit for e in entries if e.key == "Wants" for unit in e.value.split()]
+    return (
+        bool(wants)
+        and all("@" in unit and unit.endswith(".service") for unit in wants)
+        and all(
+            e.key == "Wants"
+            or (e.section, e.key) in (("Unit", "Description"), ("Install", "WantedBy"))
+            for e in entries
+        )
+    )
+
+
+def _is_group_target(unit: str, entries: list[_Entry]) -> bool:
+    """Whether a target is what svconv writes for a service group: members it wants."""
+    description = f"Service group {target_group(unit)}"
+    return all(
+        e.key == "Wants" or (e.section, e.key, e.value) == ("Unit", "Description", description)
+        for e in entries
+    )
+
+
+def _unit_file(unit: str, entries: list[_Entry]) -> list[Extra]:
+    """Keep a unit the model has no place for (a timer, a path, …), setting by setting."""
+    return [
+        Extra(
+            format=FORMAT,
+            key=f"{e.section}.{e.key}",
+            value=e.value,
+            file=unit,
+            origin=Origin(span=e.span),
+        )
+        for e in entries
+    ]
+
+
+def _with_sockets(service: Service, entries: list[_Entry] | None) -> Service:
+    """Hand ``service`` the sockets of its socket unit, which then says StandardInput=."""
+    if entries is None:
+        return service
+    extras = tuple(e for e in service.extras if e.key != "Service.StandardInput")
+    return replace(service, sockets=_sockets(entries), extras=extras)
 
 
 def _drop_ins(
@@ -332,8 +454,7 @@ def _start_commands(draft: _Draft, fields: dict[str, Any]) -> None:
     """One ExecStart=, except that a oneshot service may list several, run in order."""
     if not draft.starts:
         return
-    oneshot = any(e.key == "Service.Type" and e.value == "oneshot" for e in draft.extras)
-    if len(draft.starts) > 1 and not oneshot:
+    if len(draft.starts) > 1 and not draft.fields.get("runs_once"):
         raise ParseError(
             "more than one ExecStart= in a service that is not Type=oneshot",
             draft.starts[1][1].span,
@@ -527,9 +648,11 @@ def _exec_start(draft: _Draft, entry: _Entry) -> None:
 
 
 def _type(draft: _Draft, entry: _Entry) -> None:
+    draft.extras = [extra for extra in draft.extras if extra.key != "Service.Type"]
     draft.fields["daemonizes"] = entry.value == "forking"
-    draft.spans["daemonizes"] = entry.span
-    if entry.value not in ("forking", "simple"):
+    draft.fields["runs_once"] = entry.value == "oneshot"
+    draft.spans["daemonizes"] = draft.spans["runs_once"] = entry.span
+    if entry.value not in ("forking", "simple", "oneshot"):
         _keep(draft, entry)
 
 
@@ -647,8 +770,7 @@ def _working_directory(draft: _Draft, entry: _Entry) -> None:
 
 
 def _standard_input(draft: _Draft, entry: _Entry) -> None:
-    if entry.value != "socket":  # socket: the socket unit of the same name says which
-        _keep(draft, entry)
+    _keep(draft, entry)  # dropped again if a socket unit of the same name is read with it
 
 
 def _part_of(draft: _Draft, entry: _Entry) -> None:
