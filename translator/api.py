@@ -6,9 +6,10 @@ Imports: model, diagnostics, errors, loss, formats, io. Never cli or click.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from translator import io
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
@@ -129,36 +130,50 @@ def _hand_foreground_back(host: Host, losses: LossLog) -> Host:
             service=service.name,
             code="SV720",
             severity=Severity.INFO,
-            also=("stop", "stop_timeout", "daemonizes", "match_pattern", "user", "group"),
+            also=("stop", "daemonizes", "match_pattern", *_KEPT_BY_SUPERVISOR),
             reason=f"{service.start.argv[0] if service.start else 'it'} stays in the "
             "foreground, which only its own supervisor can run",
-            action=f"watched; {service.managed_by} starts and stops it "
-            "(--monit-owns-process: run it in the background instead)",
+            action=f"watched; {service.managed_by} starts and stops it and keeps how it "
+            "runs (--monit-owns-process: run it in the background instead)",
         )
         services.append(_driven_by(service, control))
     return host.with_services(tuple(services))
+
+
+_KEPT_BY_SUPERVISOR = (
+    "description", "working_directory", "user", "group", "umask", "environment",
+    "environment_files", "stdout", "stderr", "stop_signal", "stop_timeout",
+    "stops_process_group", "kills_process_group", "success_exit_codes", "min_uptime",
+    "hooks", "limits", "sockets", "reload",
+)  # fmt: skip
+"""How a process runs, which its own supervisor keeps when a watcher only drives it."""
 
 
 def _driven_by(service: Service, control: Callable[[Service], tuple[Command, Command]]) -> Service:
     """Show the service as a watcher sees it, driven through its supervisor.
 
     It is started and stopped by the supervisor's control commands and found by its
-    pidfile or by a pattern on its command line.
-
-    The supervisor runs the process as its user; its control commands run as root.
+    pidfile or by a pattern on its command line. How it runs (user, environment, output,
+    signals, limits, the source's own settings) stays with the supervisor, so the
+    watcher neither holds nor reports it.
     """
     start, stop = control(service)
     pattern = service.match_pattern
     if pattern is None and service.pidfile is None and service.start is not None:
         pattern = FORMATS[WATCHER].module.pattern_for(service.start.argv)
+    defaults: dict[str, Any] = {
+        f.name: f.default for f in fields(Service) if f.name in _KEPT_BY_SUPERVISOR
+    }
     return replace(
         service,
+        **defaults,
         start=start,
         stop=stop,
         daemonizes=True,
         match_pattern=pattern,
-        user=None,
-        group=None,
+        extras=tuple(
+            e for e in service.extras if e.format == WATCHER or e.format != service.managed_by
+        ),
     )
 
 

@@ -75,6 +75,14 @@ def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "(start-stop-daemon) rather than through the supervisor it came from.",
         ),
         click.option(
+            "--poll",
+            "poll_interval",
+            type=click.FloatRange(min=1),
+            metavar="SECONDS",
+            help="monit's cycle (set daemon) where the files do not say; "
+            "counts restart limits in cycles  [default: 120, Debian's]",
+        ),
+        click.option(
             "--env",
             "environ",
             multiple=True,
@@ -129,6 +137,7 @@ def _run_conversion(
     standalone: bool,
     environ: dict[str, str],
     monit_owns_process: bool,
+    poll_interval: float | None,
 ) -> None:
     try:
         translation = api.convert(
@@ -136,11 +145,14 @@ def _run_conversion(
             source_format=source_format,
             target_format=target_format,
             load_include=None if no_includes else io.resolve_include,
-            options=api.ParseOptions(environ=environ, host_node_name=io.host_name()),
+            options=api.ParseOptions(
+                environ=environ, host_node_name=io.host_name(), poll_interval=poll_interval
+            ),
             emit=api.EmitOptions(
                 companion=health_checks == "keep",
                 standalone=standalone,
                 owns_process=monit_owns_process,
+                poll_interval=poll_interval,
             ),
         )
         if output is not None:

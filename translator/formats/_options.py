@@ -18,12 +18,15 @@ class EmitOptions:
     ``owns_process``: a target that cannot run a foreground program (monit) starts it
     in the background itself (start-stop-daemon) instead of asking the source's
     supervisor to.
+    ``poll_interval``: the seconds of the watcher's (monit's) cycle, where the files do
+    not say (None: Debian's ``set daemon 120``).
     """
 
     companion: bool = True
     header: str = ""
     standalone: bool = False
     owns_process: bool = False
+    poll_interval: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -32,7 +35,10 @@ class ParseOptions:
 
     ``environ``: the supervisor's own environment (supervisord's ``--env NAME=VALUE``),
     never svconv's. ``host_node_name``: the host name configuration may refer to.
+    ``poll_interval``: the seconds of monit's cycle where the files do not say (None:
+    Debian's ``set daemon 120``), to count "N cycles" in seconds.
     """
 
     environ: Mapping[str, str] = field(default_factory=dict)
     host_node_name: str = "localhost"
+    poll_interval: float | None = None

@@ -15,6 +15,7 @@ from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats._shell import through_shell
 from translator.formats.monit import quoting
+from translator.formats.monit.parse import DEFAULT_CYCLE_SECONDS
 from translator.loss import LossLog
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -34,7 +35,6 @@ from translator.model import (
 
 FORMAT = "monit"
 PROGRAM_TIMEOUT = "program timeout"
-DEFAULT_CYCLE_SECONDS = 30.0
 START_STOP_DAEMON = "/sbin/start-stop-daemon"
 _MONIT_NAME_REFUSES = re.compile(r"[^A-Za-z0-9._-]")
 MAX_CYCLES = 64
@@ -64,7 +64,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     settings = list(_settings(host))
     if settings:
         files["monitrc"] = _file(options.header, settings)
-    cycle = host.probe_interval or DEFAULT_CYCLE_SECONDS
+    cycle = host.probe_interval or options.poll_interval or DEFAULT_CYCLE_SECONDS
     host = _with_monit_names(host, losses)
     for service in host.services:
         if service.kind is ServiceKind.LISTENER:

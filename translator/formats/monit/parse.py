@@ -43,7 +43,8 @@ from translator.model import (
 )
 
 FORMAT = "monit"
-DEFAULT_CYCLE_SECONDS = 30.0
+DEFAULT_CYCLE_SECONDS = 120.0
+"""monit's cycle where no ``set daemon`` says: Debian's monitrc sets 120 seconds."""
 MAX_INCLUDE_DEPTH = 16
 
 
@@ -698,7 +699,8 @@ def parse_many(
         for source in sources
         for statement in _statements(source, load_include, diagnostics, depth=0)
     ]
-    host = _build_host(statements, sources[0], diagnostics, fragment=fragment)
+    cycle = (options or ParseOptions()).poll_interval or DEFAULT_CYCLE_SECONDS
+    host = _build_host(statements, sources[0], diagnostics, fragment=fragment, cycle=cycle)
     return ParseResult(host=host, diagnostics=tuple(diagnostics))
 
 
@@ -785,6 +787,7 @@ def _build_host(
     diagnostics: list[Diagnostic],
     *,
     fragment: bool,
+    cycle: float,
 ) -> Host:
     """Fold statements into services: each option belongs to the check before it."""
     host = _HostDraft()
@@ -808,7 +811,7 @@ def _build_host(
             statement.apply(drafts[-1])
     interval = host.probe_interval
     if interval is None and any(d.restart_limit for d in drafts):
-        interval = DEFAULT_CYCLE_SECONDS
+        interval = cycle
         first = next(d for d in drafts if d.restart_limit)
         diagnostics.append(
             Diagnostic(
@@ -818,7 +821,7 @@ def _build_host(
                 message=f'no "set daemon" seen; a cycle is taken as {interval:g} seconds',
             )
         )
-    services = tuple(_finish(draft, interval or DEFAULT_CYCLE_SECONDS) for draft in drafts)
+    services = tuple(_finish(draft, interval or cycle) for draft in drafts)
     for service in services:
         _check_complete(service)
     _check_dependencies(services, diagnostics)
