@@ -20,6 +20,7 @@ from tests.validators import (
 from translator import api
 from translator.errors import ParseError
 from translator.formats import FORMATS
+from translator.formats._capabilities import Support, support
 from translator.model import Source
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -220,3 +221,9 @@ def test_systemd_through_another_format_loses_nothing_it_does_not_report(
     back = api.parse(units, source_format="systemd", load_include=None).host
     defaults = getattr(FORMATS[middle].module, "DEFAULTS", {})
     assert list(model_differences(first.host, back, first.losses, defaults)) == []
+    held = FORMATS[middle].module.CAPABILITIES
+    paths = [d.split(": ")[0] for d in model_differences(first.host, back, (), defaults)]
+    changed = [  # a whole service missing is reported (checked above)
+        path for path in paths if "." in path and support(held, path.split(".")[1]) is Support.FULL
+    ]
+    assert changed == [], f"{middle} holds these fully, by its capability table"

@@ -33,6 +33,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.formats._grammar",
             "translator.formats._options",
             "translator.formats._shell",
+            "translator.formats._capabilities",
             "translator.knowledge",
         ),
     ),

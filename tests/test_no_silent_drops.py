@@ -6,16 +6,20 @@ comes back must equal what went in, except the fields the loss log names.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tests.asserts import model_differences
 from translator import api
 from translator.formats import FORMATS
+from translator.formats._capabilities import FIELDS, Support, support
 from translator.formats._options import EmitOptions
 from translator.loss import LossLog
 from translator.model import (
     Action,
     Alert,
+    AttributeProbe,
     Binding,
     Command,
     Dependency,
@@ -33,6 +37,7 @@ from translator.model import (
     RestartPolicy,
     RestartWhen,
     Service,
+    ServiceKind,
     Source,
     Span,
     StartLimit,
@@ -104,8 +109,14 @@ TASK = Service(
     runs_once=True,
     daemonizes=False,
 )
+CONFIG = Service(
+    name="sink_config",
+    kind=ServiceKind.FILE,
+    target="/etc/sink/sink.conf",
+    health_checks=(HealthCheck(probe=AttributeProbe(attribute="checksum", changed=True)),),
+)
 HOST = Host(
-    services=(DATABASE, KITCHEN_SINK, TASK),
+    services=(DATABASE, KITCHEN_SINK, TASK, CONFIG),
     probe_interval=30,
     extras=(
         Extra(
@@ -145,3 +156,49 @@ def test_every_field_is_written_or_reported(target) -> None:
     back = api.parse(sources, source_format=target.id, load_include=None).host
     defaults = getattr(target.module, "DEFAULTS", {})
     assert list(model_differences(HOST, back, tuple(losses.losses), defaults)) == []
+
+
+def _round_trip(target) -> tuple[list, Host]:
+    losses = LossLog()
+    files = target.module.emit(HOST, EmitOptions(companion=False), losses)
+    sources = [
+        Source(path=name, text=text) for name, text in sorted(files.items()) if "/" not in name
+    ]
+    return losses.losses, api.parse(sources, source_format=target.id, load_include=None).host
+
+
+def _top(path: str) -> str:
+    return path.split(".")[0]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda fmt: fmt.id)
+def test_the_capability_table_says_what_survives(target) -> None:
+    """A field the format holds fully is neither reported nor changed; one it cannot hold
+    is reported whenever it is set."""
+    losses, back = _round_trip(target)
+    defaults = getattr(target.module, "DEFAULTS", {})
+    changed = {
+        tuple(difference.split(":")[0].split(".")[:2])
+        for difference in model_differences(HOST, back, (), defaults)
+    }
+    problems = []
+    for service in HOST.services:
+        reported = {
+            _top(name)
+            for loss in losses
+            if loss.service == service.name
+            for name in (loss.field, *loss.also)
+        }
+        for name in FIELDS:
+            if getattr(service, name) == _DEFAULTS[name]:
+                continue
+            level = support(target.module.CAPABILITIES, name)
+            lost = name in reported or (service.name, name) in changed
+            if level is Support.FULL and lost and "service" not in reported:
+                problems.append(f"{service.name}.{name} is held fully, yet lost")
+            if level is Support.NONE and not ({name, "service"} & reported):
+                problems.append(f"{service.name}.{name} cannot be held, yet is not reported")
+    assert problems == []
+
+
+_DEFAULTS = {f.name: f.default for f in dataclasses.fields(Service)}

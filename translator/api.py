@@ -15,6 +15,7 @@ from translator import io
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
 from translator.errors import ParseError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
+from translator.formats._capabilities import matrix
 from translator.formats._options import EmitOptions, ParseOptions
 from translator.loss import Loss, LossLog
 from translator.model import Command, Host, Service, ServiceKind, Source, Span
@@ -46,6 +47,11 @@ class Translation:
 def format_ids() -> list[str]:
     """List the ids of the formats this build knows."""
     return sorted(FORMATS)
+
+
+def capability_matrix() -> str:
+    """Render what each format holds of the model, as the README's conversion matrix."""
+    return matrix({fmt.id: fmt.module.CAPABILITIES for fmt in FORMATS.values()})
 
 
 def read_sources(paths: Sequence[str | Path]) -> list[Source]:

@@ -170,6 +170,14 @@ def _run_conversion(
         sys.exit(1)
 
 
+@main.command()
+def formats() -> None:
+    """Show the formats and, per model field, how much of it each one holds."""
+    click.echo("Formats: " + ", ".join(api.format_ids()))
+    click.echo("\n✓ every value kept; partly: some approximated (reported); — always reported.\n")
+    click.echo(api.capability_matrix(), nl=False)
+
+
 def _add_shortcut(source_format: str, target_format: str) -> None:
     """Register ``svconv SRC2DST`` as ``svconv convert --from SRC --to DST``."""
 

@@ -5,10 +5,35 @@ Imports: model, diagnostics, errors, loss, formats/_grammar, formats/_options.
 
 import re
 
+from translator.formats._capabilities import Support
 from translator.formats.monit.emit import emit, pattern_for
 from translator.formats.monit.parse import parse, parse_many
 
 ID = "monit"
+CAPABILITIES: dict[str, Support] = {
+    # start, its user and pidfile: a foreground program becomes a start-stop-daemon
+    # call (--monit-owns-process) or a systemctl one
+    "kind": Support.FULL,
+    "target": Support.FULL,
+    "restart_command": Support.FULL,
+    "match_pattern": Support.FULL,
+    "health_checks": Support.FULL,
+    "groups": Support.FULL,
+    "enabled_at_boot": Support.FULL,
+    "alerts": Support.FULL,
+    "stop": Support.PARTIAL,
+    "stop_timeout": Support.PARTIAL,
+    "daemonizes": Support.PARTIAL,
+    "pidfile": Support.PARTIAL,
+    "group": Support.PARTIAL,
+    "user": Support.PARTIAL,
+    "start": Support.PARTIAL,
+    "restart": Support.PARTIAL,
+    "start_limit": Support.PARTIAL,
+    "dependencies": Support.PARTIAL,
+    "extras": Support.PARTIAL,
+}
+"""What its files hold of the model; any other field is reported when set."""
 RUNS_FOREGROUND = False
 """monit waits for start programs to return: it cannot keep a program in the foreground."""
 _CHECK = re.compile(r"^\s*(check\s+\w+|set\s+daemon)\b", re.IGNORECASE | re.MULTILINE)
@@ -19,4 +44,4 @@ def detect(path: str, text: str) -> bool:
     return path.endswith("monitrc") or bool(_CHECK.search(text))
 
 
-__all__ = ["ID", "detect", "emit", "parse", "parse_many", "pattern_for"]
+__all__ = ["CAPABILITIES", "ID", "detect", "emit", "parse", "parse_many", "pattern_for"]

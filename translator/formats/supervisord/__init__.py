@@ -5,11 +5,39 @@ Imports: model, diagnostics, errors, loss, formats/_options, formats/supervisord
 
 import re
 
+from translator.formats._capabilities import Support
 from translator.formats.supervisord.emit import control_commands, emit, keep_alive
 from translator.formats.supervisord.parse import parse, parse_many
 from translator.model import Output, StartLimit
 
 ID = "supervisord"
+CAPABILITIES: dict[str, Support] = {
+    "working_directory": Support.FULL,
+    "user": Support.FULL,
+    "umask": Support.FULL,
+    "environment": Support.FULL,
+    "stop_signal": Support.FULL,
+    "stop_timeout": Support.FULL,
+    "stops_process_group": Support.FULL,
+    "kills_process_group": Support.FULL,
+    "success_exit_codes": Support.FULL,
+    "groups": Support.FULL,
+    "enabled_at_boot": Support.FULL,
+    "instances": Support.FULL,
+    "first_instance": Support.FULL,
+    "instance_format": Support.FULL,
+    "sockets": Support.FULL,
+    "start": Support.PARTIAL,
+    "stdout": Support.PARTIAL,
+    "stderr": Support.PARTIAL,
+    "daemonizes": Support.PARTIAL,
+    "restart": Support.PARTIAL,
+    "min_uptime": Support.PARTIAL,
+    "start_limit": Support.PARTIAL,
+    "start_order": Support.PARTIAL,
+    "extras": Support.PARTIAL,
+}
+"""What its files hold of the model; any other field is reported when set."""
 DEFAULTS: dict[str, object] = {
     "min_uptime": 1.0,
     "start_limit": StartLimit(burst=4, interval=None),
@@ -33,6 +61,7 @@ def detect(path: str, text: str) -> bool:
 
 
 __all__ = [
+    "CAPABILITIES",
     "DEFAULTS",
     "ID",
     "control_commands",
