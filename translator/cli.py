@@ -83,6 +83,13 @@ def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
             "counts restart limits in cycles  [default: 120, Debian's]",
         ),
         click.option(
+            "--systemd-version",
+            type=click.IntRange(min=200),
+            default=252,
+            show_default=True,
+            help="systemd: the version that will read the units (219: CentOS 7's).",
+        ),
+        click.option(
             "--env",
             "environ",
             multiple=True,
@@ -138,6 +145,7 @@ def _run_conversion(
     environ: dict[str, str],
     monit_owns_process: bool,
     poll_interval: float | None,
+    systemd_version: int,
 ) -> None:
     try:
         translation = api.convert(
@@ -153,6 +161,7 @@ def _run_conversion(
                 standalone=standalone,
                 owns_process=monit_owns_process,
                 poll_interval=poll_interval,
+                systemd_version=systemd_version,
             ),
         )
         if output is not None:

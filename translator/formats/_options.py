@@ -20,6 +20,8 @@ class EmitOptions:
     supervisor to.
     ``poll_interval``: the seconds of the watcher's (monit's) cycle, where the files do
     not say (None: Debian's ``set daemon 120``).
+    ``systemd_version``: the systemd that will read the units (older ones get the
+    spellings they know, and a loss for what they lack).
     """
 
     companion: bool = True
@@ -27,6 +29,7 @@ class EmitOptions:
     standalone: bool = False
     owns_process: bool = False
     poll_interval: float | None = None
+    systemd_version: int = 252
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

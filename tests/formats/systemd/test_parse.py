@@ -199,3 +199,22 @@ def test_resource_limits_are_read_and_the_last_one_wins() -> None:
         ("memory", "512M"),
         ("cpu-quota", "20%"),
     ]
+
+
+def test_an_older_systemd_gets_the_spellings_it_knows() -> None:
+    text = (
+        "[Unit]\nStartLimitIntervalSec=60\nStartLimitBurst=3\n[Service]\nExecStart=/bin/x\n"
+        "StandardOutput=append:/var/log/x.log\n"
+    )
+    host = read("x.service", text).host
+    losses = LossLog()
+    unit = emit(host, EmitOptions(systemd_version=219), losses)["x.service"]
+    service_section = unit.split("[Service]")[1].splitlines()
+    assert "StartLimitInterval=60" in service_section
+    assert "StartLimitBurst=3" in service_section
+    assert "StandardOutput" not in unit
+    assert [(loss.field, loss.span.line) for loss in losses.losses] == [("stdout", 6)]
+    back = read("x.service", unit).host.services[0]
+    assert back.start_limit == host.services[0].start_limit
+    current = emit(host, EmitOptions(), LossLog())["x.service"]
+    assert "StartLimitIntervalSec=60" in current.split("[Service]")[0]

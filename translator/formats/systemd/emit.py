@@ -43,6 +43,10 @@ FORMAT = "systemd"
 _RESTART_VALUES = {RestartWhen.ALWAYS: "always", RestartWhen.ON_FAILURE: "on-failure"}
 _HOST_SPECIFIER = re.compile(r"\$\{" + SPECIFIER_VARIABLE + r"(\w)\}")
 _OUTPUTS = {"file": "append:", "managed": "journal"}
+_START_LIMIT_IN_UNIT = 230
+"""The systemd that reads [Unit] StartLimitIntervalSec=; older: [Service] StartLimitInterval=."""
+_APPEND_OUTPUT = 240
+"""The systemd that knows StandardOutput=append:PATH."""
 _BINDING_KEYS = {Binding.WANTS: "Wants", Binding.REQUIRES: "Requires", Binding.BINDS: "BindsTo"}
 _HOOK_KEYS = {
     HookTime.BEFORE_START: "ExecStartPre",
@@ -297,10 +301,15 @@ def _unit(
     lines = [f"# {line}".rstrip() for line in options.header.splitlines()]
     extras = _own_extras(service)
     after = _ordering(host, units).get(service.name, [])
-    unit_lines = [*_unit_section(service, units, after, losses), *extras.pop("Unit", [])]
+    version = options.systemd_version
+    unit_lines = [
+        *_unit_section(service, units, after, losses, version),
+        *extras.pop("Unit", []),
+    ]
     if unit_lines:
         lines += ["[Unit]", *unit_lines, ""]
-    lines += ["[Service]", *_service_section(service, losses), *extras.pop("Service", [])]
+    service_lines = [*_service_section(service, losses, version), *extras.pop("Service", [])]
+    lines += ["[Service]", *service_lines]
     wanted = ["WantedBy=multi-user.target"] if service.enabled_at_boot else []
     extras["Install"] = wanted + extras.get("Install", [])
     for section, entries in extras.items():
@@ -322,11 +331,34 @@ def _own_extras(service: Service) -> dict[str, list[str]]:
 
 
 def _unit_section(
-    service: Service, units: dict[str, str | None], after: list[str], losses: LossLog
+    service: Service,
+    units: dict[str, str | None],
+    after: list[str],
+    losses: LossLog,
+    version: int,
 ) -> Iterator[str]:
     if service.description:
         yield f"Description={service.description}"
-    yield from _start_limit(service, losses)
+    if version >= _START_LIMIT_IN_UNIT:
+        yield from _start_limit(service, losses, "StartLimitIntervalSec")
+    yield from _dependencies(service, units, after, losses)
+    if service.start_order is not None:
+        losses.unsupported(
+            service.origin,
+            "start_order",
+            service=service.name,
+            code="SV718",
+            severity=Severity.INFO,
+            reason="systemd has no start priorities",
+            action="After= the units with a lower one" if after else "nothing to order after",
+            also=("extras",) if after else (),
+        )
+
+
+def _dependencies(
+    service: Service, units: dict[str, str | None], after: list[str], losses: LossLog
+) -> Iterator[str]:
+    """Write Wants=/Requires=/BindsTo=, the group's PartOf= and After= in input order."""
     needed: dict[Binding, list[str]] = {binding: [] for binding in _BINDING_KEYS}
     ordered_units = []
     for dependency in service.dependencies:
@@ -351,20 +383,9 @@ def _unit_section(
         yield f"PartOf={' '.join(group_target(group) for group in service.groups)}"
     if ordered := list(dict.fromkeys([*ordered_units, *after])):  # in the input's order
         yield f"After={' '.join(ordered)}"
-    if service.start_order is not None:
-        losses.unsupported(
-            service.origin,
-            "start_order",
-            service=service.name,
-            code="SV718",
-            severity=Severity.INFO,
-            reason="systemd has no start priorities",
-            action="After= the units with a lower one" if after else "nothing to order after",
-            also=("extras",) if after else (),
-        )
 
 
-def _start_limit(service: Service, losses: LossLog) -> Iterator[str]:
+def _start_limit(service: Service, losses: LossLog, interval_key: str) -> Iterator[str]:
     limit = service.start_limit
     if limit is None or _unsaid_default(service, "start_limit", limit):
         return
@@ -379,9 +400,9 @@ def _start_limit(service: Service, losses: LossLog) -> Iterator[str]:
             code="SV714",
             severity=Severity.INFO,
             reason="systemd counts starts within an interval, not failed starts in a row",
-            action=f"StartLimitIntervalSec={_span_text(interval)}",
+            action=f"{interval_key}={_span_text(interval)}",
         )
-    yield f"StartLimitIntervalSec={_span_text(interval)}"
+    yield f"{interval_key}={_span_text(interval)}"
     yield f"StartLimitBurst={limit.burst}"
     if limit.action is not Action.GIVE_UP:
         minor = limit.action in (Action.UNMONITOR, Action.STOP)
@@ -414,7 +435,7 @@ def _ordering(host: Host, units: dict[str, str | None]) -> dict[str, list[str]]:
     return after
 
 
-def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
+def _service_section(service: Service, losses: LossLog, version: int) -> Iterator[str]:
     if service.daemonizes:
         yield "Type=forking"
     elif service.runs_once:
@@ -434,8 +455,10 @@ def _service_section(service: Service, losses: LossLog) -> Iterator[str]:
             action="pattern dropped; systemd guesses the main PID of the forked daemon",
         )
     yield from _identity(service, losses)
-    yield from _environment(service)
+    yield from _environment(service, losses, version)
     yield from _commands(service, losses)
+    if version < _START_LIMIT_IN_UNIT:  # [Service] and its old spelling, before 230
+        yield from _start_limit(service, losses, "StartLimitInterval")
     yield from _restart(service, losses)
     yield from _stopping(service, losses)
 
@@ -548,7 +571,7 @@ def _identity(service: Service, losses: LossLog) -> Iterator[str]:
             )
 
 
-def _environment(service: Service) -> Iterator[str]:
+def _environment(service: Service, losses: LossLog, version: int) -> Iterator[str]:
     if service.working_directory:
         optional = _prefixes(service, "WorkingDirectory")
         yield f"WorkingDirectory={optional}{service.working_directory}"
@@ -566,8 +589,19 @@ def _environment(service: Service) -> Iterator[str]:
         stdout = Output(kind="managed")  # with a socket on stdin, stdout would follow it
     streams = (("StandardOutput", "stdout", stdout), ("StandardError", "stderr", service.stderr))
     for key, name, output in streams:
-        if output is not None and not _unsaid_default(service, name, output):
-            yield f"{key}={_OUTPUTS.get(output.kind, output.kind)}{output.path or ''}"
+        if output is None or _unsaid_default(service, name, output):
+            continue
+        if output.kind == "file" and version < _APPEND_OUTPUT:
+            losses.unsupported(
+                service.origin,
+                name,
+                service=service.name,
+                code="SV719",
+                reason=f"systemd {version} cannot append output to a file (240 can)",
+                action="left to the journal",
+            )
+            continue
+        yield f"{key}={_OUTPUTS.get(output.kind, output.kind)}{output.path or ''}"
 
 
 def _commands(service: Service, losses: LossLog) -> Iterator[str]:
