@@ -189,7 +189,7 @@ def model_differences(
                 yield f"{path}: {left!r} became {right!r}"
 
 
-_NOT_COMPARED = {"origin", "managed_by"}
+_NOT_COMPARED = {"origin", "managed_by", "comments"}  # comments carry no behaviour
 
 
 def _extra_order(extra: Extra) -> tuple[str, str, str, str]:

@@ -6,6 +6,7 @@ Skipped when the corpus is absent (it sits beside the project; CI has it).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,19 @@ def test_systemd_to_systemd_keeps_every_unit(package: Path) -> None:
     ).host
     assert list(model_differences(translation.host, back, translation.losses)) == []
     assert _verdict(systemd_verify(written)) == _verdict(systemd_verify(originals))
+    for name, text in originals.items():
+        assert Counter(_comment_lines(text)) <= Counter(_comment_lines(written[name])), name
+
+
+def _comment_lines(text: str) -> list[str]:
+    """The comment lines of a unit, bar those inside a continued value (systemd drops them)."""
+    lines, continued = [], False
+    for line in text.splitlines():
+        if line.lstrip().startswith(("#", ";")) and not continued:
+            lines.append(line.strip())
+        elif line.strip():
+            continued = line.rstrip().endswith("\\")
+    return lines
 
 
 _MISSING = re.compile(r"(Failed to create \S+/start): Unit \S+ not found\.")

@@ -312,5 +312,6 @@ def _merge(hosts: list[Host], services: list[Service]) -> Host:
         start_delay=delay,
         alerts=tuple(a for h in hosts for a in h.alerts),
         extras=tuple(e for h in hosts for e in h.extras),
+        comments=tuple(c for h in hosts for c in h.comments),
         origin=first.origin,
     )

@@ -26,8 +26,10 @@ class Support(str, Enum):
     """Never written; reported whenever it is set."""
 
 
-FIELDS = tuple(f.name for f in fields(Service) if f.name not in ("name", "origin", "managed_by"))
-"""The service fields a translation carries (its name and provenance aside)."""
+FIELDS = tuple(
+    f.name for f in fields(Service) if f.name not in ("name", "origin", "managed_by", "comments")
+)
+"""The service fields a translation carries (its name, provenance and comments aside)."""
 
 _MARKS = {Support.FULL: "✓", Support.PARTIAL: "partly", Support.NONE: "—"}
 

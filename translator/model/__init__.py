@@ -3,7 +3,7 @@
 Imports: the standard library only (model layer).
 """
 
-from translator.model.extras import Extra
+from translator.model.extras import Comment, Extra
 from translator.model.host import Host
 from translator.model.service import (
     INSTANCE_VARIABLE,
@@ -41,6 +41,7 @@ __all__ = [
     "AttributeProbe",
     "Binding",
     "Command",
+    "Comment",
     "Dependency",
     "EnvironmentFile",
     "ExistenceProbe",

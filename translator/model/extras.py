@@ -23,3 +23,24 @@ class Extra:
     value: str
     file: str = ""
     origin: Origin = origin_field()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Comment:
+    """A comment of the input, kept with the setting (or section) it came before.
+
+    ``before`` names that setting as ``format`` does (``Service.ExecStart``, or
+    ``[Service]`` for a section); ``file`` as for :class:`Extra`. Comments carry no
+    behaviour: writers put them back where they can, others keep them as comments.
+    """
+
+    format: str
+    before: str
+    text: str
+    file: str = ""
+    origin: Origin = origin_field()
+
+    @property
+    def body(self) -> str:
+        """The comment's words, without its marker (``#``, ``;``)."""
+        return self.text.lstrip("#;").strip()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from translator.model.extras import Extra
+from translator.model.extras import Comment, Extra
 from translator.model.service import Alert, Service
 from translator.model.span import Origin, origin_field
 
@@ -25,6 +25,7 @@ class Host:
     start_delay: float | None = None
     alerts: tuple[Alert, ...] = ()
     extras: tuple[Extra, ...] = ()
+    comments: tuple[Comment, ...] = ()
     origin: Origin = origin_field()
 
     def service(self, name: str) -> Service | None:

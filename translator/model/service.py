@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-from translator.model.extras import Extra
+from translator.model.extras import Comment, Extra
 from translator.model.span import Origin, origin_field
 
 
@@ -368,6 +368,7 @@ class Service:
     instance_format: str = "%d"
     alerts: tuple[Alert, ...] = ()
     extras: tuple[Extra, ...] = ()
+    comments: tuple[Comment, ...] = ()
     managed_by: str = ""
     origin: Origin = origin_field()
 

@@ -218,3 +218,24 @@ def test_an_older_systemd_gets_the_spellings_it_knows() -> None:
     assert back.start_limit == host.services[0].start_limit
     current = emit(host, EmitOptions(), LossLog())["x.service"]
     assert "StartLimitIntervalSec=60" in current.split("[Service]")[0]
+
+
+def test_comments_go_back_before_what_they_preceded() -> None:
+    text = (
+        "# SPDX-License-Identifier: x\n[Unit]\n# what it is\nDescription=x\n\n[Service]\n"
+        "ExecStart=/bin/x \\\n# inside a continuation: systemd drops it\n  --flag\n"
+        "; about Nice\nNice=5\n# at the end\n"
+    )
+    host = read("x.service", text).host
+    comments = [(c.before, c.text) for c in host.services[0].comments]
+    assert comments == [
+        ("[Unit]", "# SPDX-License-Identifier: x"),
+        ("Unit.Description", "# what it is"),
+        ("Service.Nice", "; about Nice"),
+        (":end", "# at the end"),
+    ]
+    unit = emit(host, EmitOptions(), LossLog())["x.service"].splitlines()
+    assert unit[unit.index("[Unit]") - 1] == "# SPDX-License-Identifier: x"
+    assert unit[unit.index("Description=x") - 1] == "# what it is"
+    assert unit[unit.index("Nice=5") - 1] == "; about Nice"
+    assert unit[-1] == "# at the end"

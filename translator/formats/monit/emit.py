@@ -204,6 +204,7 @@ def _service(
     service: Service, services: tuple[Service, ...], cycle: float, losses: LossLog
 ) -> Iterator[str]:
     _report_unsupported(service, losses)
+    yield from (f"# {c.body}".rstrip() for c in service.comments if c.format != FORMAT)
     yield _check_line(service, losses)
     yield from (f"  group {group}" for group in service.groups)
     yield from _programs(service, losses)

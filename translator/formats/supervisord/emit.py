@@ -154,6 +154,7 @@ def _section(
     _extras(program)
     where = service.origin.span
     source = [f"; from {where.path}:{where.line}"] if where else []
+    source += [f"; {comment.body}".rstrip() for comment in service.comments]
     return "\n".join([*source, f"[{kind}:{service.name}]", *program.lines]) + "\n"
 
 

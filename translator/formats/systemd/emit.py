@@ -32,6 +32,7 @@ from translator.model import (
     Action,
     Binding,
     Command,
+    Comment,
     HookTime,
     Host,
     Output,
@@ -111,7 +112,9 @@ def _kept_units(host: Host, options: EmitOptions) -> dict[str, str]:
     files = {}
     for name, sections in units.items():
         body = ["\n".join([f"[{section}]", *entries]) for section, entries in sections.items()]
-        files[name] = "\n".join([*header, "\n\n".join(body)]) + "\n"
+        lines = "\n\n".join(body).splitlines()
+        comments = tuple(c for c in host.comments if c.file == name)
+        files[name] = "\n".join([*header, *_with_comments(lines, comments)]) + "\n"
     return files
 
 
@@ -132,7 +135,8 @@ def _socket_unit(service: Service, options: EmitOptions) -> str:
             if value is not None
         ]
     lines += ["", "[Install]", "WantedBy=sockets.target"]
-    return "\n".join(lines) + "\n"
+    comments = tuple(c for c in service.comments if c.file == f"{service.name}.socket")
+    return "\n".join(_with_comments(lines, comments)) + "\n"
 
 
 _UNIT_SUFFIXES = (
@@ -315,7 +319,28 @@ def _unit(
     for section, entries in extras.items():
         if entries:
             lines += ["", f"[{section}]", *entries]
-    return "\n".join(lines) + "\n"
+    own = tuple(c for c in service.comments if not c.file)
+    return "\n".join(_with_comments(lines, own)) + "\n"
+
+
+def _with_comments(lines: list[str], comments: tuple[Comment, ...]) -> list[str]:
+    """Put each comment back before the setting (or section header) it came before.
+
+    One whose setting is not written goes to the end, so none is dropped.
+    """
+    waiting: dict[str, list[str]] = {}
+    for comment in comments:
+        if comment.format == FORMAT:
+            waiting.setdefault(comment.before, []).append(comment.text)
+    placed, section = [], ""
+    for line in lines:
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            placed += waiting.pop(line, [])
+        elif "=" in line and not line.startswith("#"):
+            placed += waiting.pop(f"{section}.{line.partition('=')[0]}", [])
+        placed.append(line)
+    return placed + [text for texts in waiting.values() for text in texts]
 
 
 def _own_extras(service: Service) -> dict[str, list[str]]:

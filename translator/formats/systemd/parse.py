@@ -27,6 +27,7 @@ from translator.model import (
     INSTANCE_VARIABLE,
     Binding,
     Command,
+    Comment,
     Dependency,
     EnvironmentFile,
     Extra,
@@ -117,6 +118,12 @@ class _Entry:
     key: str
     value: str
     span: Span
+    comments: tuple[Comment, ...] = ()
+    """The comment lines just before it (or before its section's header)."""
+
+
+END_OF_FILE = ":end"
+"""Where a comment after the last setting of a file goes (``Comment.before``)."""
 
 
 @v_args(meta=True)
@@ -129,15 +136,33 @@ class _Entries(Transformer[Token, list[_Entry]]):
     def start(self, meta: Meta, items: list[Any]) -> list[_Entry]:
         entries: list[_Entry] = []
         section = ""
+        pending: list[Comment] = []  # comment lines waiting for what they come before
         for item in items:
-            if isinstance(item, str):
+            if isinstance(item, Comment):
+                pending.append(item)
+            elif isinstance(item, str):
                 section = item
+                pending = [c if c.before else replace(c, before=f"[{section}]") for c in pending]
             elif not section:  # systemd warns and ignores it
                 key, _, span = item
                 self.ignored.append(_ignored(span, f"{key}= before any [Section]"))
             else:
-                entries.append(_Entry(section, *item))
+                key, value, span = item
+                before = f"{section}.{key}"
+                comments = tuple(c if c.before else replace(c, before=before) for c in pending)
+                entries.append(_Entry(section, key, value, span, comments))
+                pending = []
+        if pending and entries:  # after the last setting
+            last = entries[-1]
+            end = tuple(replace(c, before=c.before or END_OF_FILE) for c in pending)
+            entries[-1] = replace(last, comments=last.comments + end)
         return entries
+
+    def comment(self, meta: Meta, children: list[Token]) -> Comment:
+        span = Span(path=self._path, line=meta.line, column=meta.column)
+        return Comment(
+            format=FORMAT, before="", text=str(children[0]).strip(), origin=Origin(span=span)
+        )
 
     def header(self, meta: Meta, children: list[Token]) -> str:
         return str(children[0])[1:-1]
@@ -234,7 +259,10 @@ def parse_many(
     span = Span(path=sources[0].path, line=1, column=1)
     return ParseResult(
         host=Host(
-            services=tuple(reading.services()), extras=tuple(reading.kept), origin=Origin(span=span)
+            services=tuple(reading.services()),
+            extras=tuple(reading.kept),
+            comments=tuple(reading.kept_comments),
+            origin=Origin(span=span),
         ),
         diagnostics=tuple(reading.diagnostics),
     )
@@ -251,6 +279,7 @@ class _Reading:
     sockets: dict[str, list[_Entry]] = field(default_factory=dict)
     targets: dict[str, list[_Entry]] = field(default_factory=dict)
     kept: list[Extra] = field(default_factory=list)  # units of other kinds
+    kept_comments: list[Comment] = field(default_factory=list)  # and their comments
 
     def add(self, source: Source, entries: list[_Entry]) -> None:
         unit = PurePosixPath(source.path).name
@@ -266,7 +295,12 @@ class _Reading:
         elif unit.endswith(".service"):
             self.drafts.append(self._service(source, unit, entries))
         else:
-            self.kept += _unit_file(unit, entries)
+            self._keep_unit(unit, entries)
+
+    def _keep_unit(self, unit: str, entries: list[_Entry]) -> None:
+        self.kept += _unit_file(unit, entries)
+        comments = (comment for entry in entries for comment in entry.comments)
+        self.kept_comments += [replace(comment, file=unit) for comment in comments]
 
     def _service(self, source: Source, unit: str, entries: list[_Entry]) -> Service:
         name = unit.removesuffix(".service").removesuffix("@")
@@ -283,7 +317,8 @@ class _Reading:
                 )
             )
         self.diagnostics.extend(draft.ignored)
-        return _finish(name, draft, source)
+        comments = tuple(comment for entry in entries for comment in entry.comments)
+        return replace(_finish(name, draft, source), comments=comments)
 
     def services(self) -> list[Service]:
         """Finish the services with what other units say of them; keep the rest."""
@@ -291,15 +326,33 @@ class _Reading:
         for unit, entries in self.targets.items():
             members = {s.name for s in services if target_group(unit) in s.groups}
             if not _wanted_names(entries) <= members:  # more than its members say
-                self.kept += _unit_file(unit, entries)
+                self._keep_unit(unit, entries)
         names = {service.name for service in services}
         for name, entries in self.sockets.items():
             if name not in names:  # no service of its own here: kept as written
-                self.kept += _unit_file(f"{name}.socket", entries)
+                self._keep_unit(f"{name}.socket", entries)
         return [
             _with_sockets(_with_instances(service, self.wanted), self.sockets.get(service.name))
             for service in services
         ]
+
+
+def _with_sockets(service: Service, entries: list[_Entry] | None) -> Service:
+    """Hand ``service`` the sockets of its socket unit, which then says StandardInput=.
+
+    The socket unit's comments go with it, marked with its file name.
+    """
+    if entries is None:
+        return service
+    extras = tuple(e for e in service.extras if e.key != "Service.StandardInput")
+    unit = f"{service.name}.socket"
+    comments = tuple(replace(c, file=unit) for e in entries for c in e.comments)
+    return replace(
+        service,
+        sockets=_sockets(entries),
+        extras=extras,
+        comments=service.comments + comments,
+    )
 
 
 def _wanted_names(entries: list[_Entry]) -> set[str]:
@@ -379,14 +432,6 @@ def _unit_file(unit: str, entries: list[_Entry]) -> list[Extra]:
         )
         for e in entries
     ]
-
-
-def _with_sockets(service: Service, entries: list[_Entry] | None) -> Service:
-    """Hand ``service`` the sockets of its socket unit, which then says StandardInput=."""
-    if entries is None:
-        return service
-    extras = tuple(e for e in service.extras if e.key != "Service.StandardInput")
-    return replace(service, sockets=_sockets(entries), extras=extras)
 
 
 def _drop_ins(
