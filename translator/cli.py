@@ -64,6 +64,11 @@ def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--strict", is_flag=True, help="Same as --losses error: exit 1 on loss."),
         click.option("--no-includes", is_flag=True, help="Do not follow include statements."),
         click.option(
+            "--keep-dropins",
+            is_flag=True,
+            help="systemd: write drop-ins back as files of their own instead of merging them.",
+        ),
+        click.option(
             "--standalone",
             is_flag=True,
             help="supervisord: write a whole supervisord.conf that runs from its directory.",
@@ -146,6 +151,7 @@ def _run_conversion(
     monit_owns_process: bool,
     poll_interval: float | None,
     systemd_version: int,
+    keep_dropins: bool,
 ) -> None:
     try:
         translation = api.convert(
@@ -154,7 +160,10 @@ def _run_conversion(
             target_format=target_format,
             load_include=None if no_includes else io.resolve_include,
             options=api.ParseOptions(
-                environ=environ, host_node_name=io.host_name(), poll_interval=poll_interval
+                environ=environ,
+                host_node_name=io.host_name(),
+                poll_interval=poll_interval,
+                keep_dropins=keep_dropins,
             ),
             emit=api.EmitOptions(
                 companion=health_checks == "keep",

@@ -40,8 +40,11 @@ class ParseOptions:
     never svconv's. ``host_node_name``: the host name configuration may refer to.
     ``poll_interval``: the seconds of monit's cycle where the files do not say (None:
     Debian's ``set daemon 120``), to count "N cycles" in seconds.
+    ``keep_dropins``: keep systemd drop-ins as files of their own rather than merge them
+    into their unit (to write them back separately).
     """
 
     environ: Mapping[str, str] = field(default_factory=dict)
     host_node_name: str = "localhost"
     poll_interval: float | None = None
+    keep_dropins: bool = False

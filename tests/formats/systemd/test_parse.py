@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.asserts import FIXTURES, model_differences
+from translator import api, io
 from translator.errors import ParseError
 from translator.formats._options import EmitOptions, ParseOptions
 from translator.formats.systemd.emit import emit
@@ -239,3 +241,24 @@ def test_comments_go_back_before_what_they_preceded() -> None:
     assert unit[unit.index("Description=x") - 1] == "# what it is"
     assert unit[unit.index("Nice=5") - 1] == "; about Nice"
     assert unit[-1] == "# at the end"
+
+
+def test_kept_drop_ins_are_written_back_and_merge_to_the_same_service(tmp_path) -> None:
+    unit = FIXTURES / "systemd" / "dropin" / "app.service"
+    sources = api.read_sources([unit])
+    kept = api.convert(
+        sources,
+        source_format="systemd",
+        target_format="systemd",
+        options=ParseOptions(keep_dropins=True),
+    )
+    assert sorted(kept.files) == [
+        "app.service",
+        "app.service.d/10-command.conf",
+        "app.service.d/20-restart.conf",
+    ]
+    assert "ExecStart=\nExecStart=/usr/bin/app" in kept.files["app.service.d/10-command.conf"]
+    io.write_files(tmp_path, kept.files, force=False)
+    merged = api.parse(sources, source_format="systemd").host
+    again = api.parse(api.read_sources([tmp_path / "app.service"]), source_format="systemd").host
+    assert list(model_differences(merged, again, ())) == []

@@ -240,7 +240,8 @@ def parse_many(
     socket unit of a service read with it hands it its sockets; a group target of its
     members is theirs. Units of other kinds (timers, paths, …) are kept setting by setting.
     """
-    reading = _Reading(host_node_name=(options or ParseOptions()).host_node_name)
+    options = options or ParseOptions()
+    reading = _Reading(host_node_name=options.host_node_name, keep_dropins=options.keep_dropins)
     for source in sources:
         alias = _ALIAS.fullmatch(source.text.strip())
         if alias:  # a flattened alias symlink: the file holds the name of the real unit
@@ -253,8 +254,21 @@ def parse_many(
                 )
             )
             continue
-        diagnostics = reading.diagnostics
-        entries = _entries(source, diagnostics) + _drop_ins(source, load_include, diagnostics)
+        entries = _entries(source, reading.diagnostics)
+        for name, drop_in in _drop_ins(source, load_include, reading.diagnostics):
+            if reading.keep_dropins:  # written back as a file of its own
+                reading.keep_unit(name, drop_in)
+            else:
+                entries += drop_in
+            done = "kept as a file of its own" if reading.keep_dropins else "merged"
+            reading.diagnostics.append(
+                Diagnostic(
+                    code="SV109",
+                    severity=Severity.INFO,
+                    span=Span(path=source.path, line=1, column=1),
+                    message=f"drop-in {name} {done}",
+                )
+            )
         reading.add(source, entries)
     span = Span(path=sources[0].path, line=1, column=1)
     return ParseResult(
@@ -273,6 +287,7 @@ class _Reading:
     """The units of one parse, sorted by what the model makes of them."""
 
     host_node_name: str
+    keep_dropins: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
     drafts: list[Service] = field(default_factory=list)
     wanted: dict[str, bool] = field(default_factory=dict)  # unit -> its target is enabled
@@ -295,9 +310,10 @@ class _Reading:
         elif unit.endswith(".service"):
             self.drafts.append(self._service(source, unit, entries))
         else:
-            self._keep_unit(unit, entries)
+            self.keep_unit(unit, entries)
 
-    def _keep_unit(self, unit: str, entries: list[_Entry]) -> None:
+    def keep_unit(self, unit: str, entries: list[_Entry]) -> None:
+        """Keep a file the model has no place for, setting by setting, comments too."""
         self.kept += _unit_file(unit, entries)
         comments = (comment for entry in entries for comment in entry.comments)
         self.kept_comments += [replace(comment, file=unit) for comment in comments]
@@ -326,11 +342,11 @@ class _Reading:
         for unit, entries in self.targets.items():
             members = {s.name for s in services if target_group(unit) in s.groups}
             if not _wanted_names(entries) <= members:  # more than its members say
-                self._keep_unit(unit, entries)
+                self.keep_unit(unit, entries)
         names = {service.name for service in services}
         for name, entries in self.sockets.items():
             if name not in names:  # no service of its own here: kept as written
-                self._keep_unit(f"{name}.socket", entries)
+                self.keep_unit(f"{name}.socket", entries)
         return [
             _with_sockets(_with_instances(service, self.wanted), self.sockets.get(service.name))
             for service in services
@@ -436,10 +452,11 @@ def _unit_file(unit: str, entries: list[_Entry]) -> list[Extra]:
 
 def _drop_ins(
     source: Source, load_include: IncludeLoader | None, diagnostics: list[Diagnostic]
-) -> list[_Entry]:
+) -> list[tuple[str, list[_Entry]]]:
     """Read the unit's drop-ins in file-name order, to merge after its own entries.
 
-    They are ``NAME.d/*.conf``, and for an instance also its template's ``NAME@.d``.
+    They are ``NAME.d/*.conf``, and for an instance also its template's ``NAME@.d``;
+    each comes with its name, ``DIRECTORY/FILE.conf``.
     """
     if load_include is None:
         return []
@@ -453,16 +470,13 @@ def _drop_ins(
         for directory in directories
         for d in load_include(f"{directory}/*.conf", span)
     }
-    for name in sorted(found):
-        diagnostics.append(
-            Diagnostic(
-                code="SV109",
-                severity=Severity.INFO,
-                span=span,
-                message=f"drop-in {found[name].path} merged",
-            )
+    return [
+        (
+            f"{PurePosixPath(found[name].path).parent.name}/{name}",
+            _entries(found[name], diagnostics),
         )
-    return [entry for name in sorted(found) for entry in _entries(found[name], diagnostics)]
+        for name in sorted(found)
+    ]
 
 
 def _entries(source: Source, diagnostics: list[Diagnostic]) -> list[_Entry]:
