@@ -6,6 +6,7 @@ Skipped when the corpus is absent (it sits beside the project; CI has it).
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -241,3 +242,63 @@ def test_systemd_through_another_format_loses_nothing_it_does_not_report(
         path for path in paths if "." in path and support(held, path.split(".")[1]) is Support.FULL
     ]
     assert changed == [], f"{middle} holds these fully, by its capability table"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+def test_a_drop_in_whose_unit_is_generated_verifies_with_it(tmp_path: Path) -> None:
+    """slapd ships only a drop-in, for the unit systemd-sysv-generator makes of its
+    init script: together they come back with no loss and the same verdict."""
+    unit = tmp_path / "slapd.service"
+    unit.write_text((CORPUS / "sysv-generator-output/debian/slapd.service").read_text())
+    drop_ins = CORPUS / "debian/slapd/lib/systemd/system/slapd.service.d"
+    shutil.copytree(drop_ins, tmp_path / "slapd.service.d")
+    translation = api.convert(
+        api.read_sources([unit]),
+        target_format="systemd",
+        source_format="systemd",
+        emit=api.EmitOptions(companion=False),
+    )
+    assert translation.losses == ()
+    assert "RemainAfterExit=no" in translation.files["slapd.service"]
+    originals = {"slapd.service": unit.read_text()} | {
+        f"slapd.service.d/{p.name}": p.read_text() for p in drop_ins.iterdir()
+    }
+    assert _verdict(systemd_verify(translation.files)) == _verdict(systemd_verify(originals))
+
+
+OTHER_UNITS = (
+    sorted(
+        p
+        for root in ("sysv-generator-output", "github/systemd")
+        for p in (CORPUS / root).rglob("*")
+        if p.is_file() and p.suffix in _UNIT_SUFFIXES and "[" in p.read_text()  # not an alias
+    )
+    if CORPUS.is_dir()
+    else []
+)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("path", OTHER_UNITS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_generator_and_github_units_come_back(path: Path) -> None:
+    """systemd → model → systemd for the generator's and GitHub's units: no loss, an
+    equal model, and systemd's verdict on the original (drop-ins merged) is unchanged."""
+    translation = api.convert(
+        api.read_sources([path]),
+        target_format="systemd",
+        source_format="systemd",
+        emit=api.EmitOptions(companion=False),
+    )
+    assert [str(loss.as_diagnostic()) for loss in translation.losses] == []
+    written = {n: t for n, t in translation.files.items() if "/" not in n}
+    back = api.parse(
+        [Source(path=n, text=t) for n, t in sorted(written.items())],
+        source_format="systemd",
+        load_include=None,
+    ).host
+    assert list(model_differences(translation.host, back, translation.losses)) == []
+    originals = {path.name: path.read_text()}
+    drop_ins = path.parent / f"{path.name}.d"
+    if drop_ins.is_dir():
+        originals |= {f"{drop_ins.name}/{p.name}": p.read_text() for p in drop_ins.glob("*.conf")}
+    assert _verdict(systemd_verify(written)) == _verdict(systemd_verify(originals))

@@ -262,3 +262,17 @@ def test_kept_drop_ins_are_written_back_and_merge_to_the_same_service(tmp_path) 
     merged = api.parse(sources, source_format="systemd").host
     again = api.parse(api.read_sources([tmp_path / "app.service"]), source_format="systemd").host
     assert list(model_differences(merged, again, ())) == []
+
+
+def test_a_masked_unit_holds_no_service() -> None:
+    result = read("x.service", "\n")
+    assert result.host.services == ()
+    assert [d.code for d in result.diagnostics] == ["SV108"]
+    assert "masked" in result.diagnostics[0].message
+
+
+def test_a_service_without_exec_start_is_refused_unless_oneshot() -> None:
+    with pytest.raises(ParseError, match="no ExecStart="):
+        read("x.service", "[Service]\nUser=nobody\n")
+    oneshot = read("y.service", "[Service]\nType=oneshot\nExecStop=/bin/true\n").host
+    assert oneshot.services[0].runs_once

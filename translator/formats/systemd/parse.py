@@ -243,14 +243,14 @@ def parse_many(
     options = options or ParseOptions()
     reading = _Reading(host_node_name=options.host_node_name, keep_dropins=options.keep_dropins)
     for source in sources:
-        alias = _ALIAS.fullmatch(source.text.strip())
-        if alias:  # a flattened alias symlink: the file holds the name of the real unit
+        note = _nothing_of_its_own(source)
+        if note:
             reading.diagnostics.append(
                 Diagnostic(
                     code="SV108",
                     severity=Severity.INFO,
                     span=Span(path=source.path, line=1, column=1),
-                    message=f"an alias of {alias.group()}; nothing of its own to translate",
+                    message=f"{note}; nothing of its own to translate",
                 )
             )
             continue
@@ -379,6 +379,16 @@ def _wanted_names(entries: list[_Entry]) -> set[str]:
         if e.key == "Wants"
         for unit in e.value.split()
     }
+
+
+def _nothing_of_its_own(source: Source) -> str | None:
+    """Say why a unit file holds no unit: an alias, or masked (empty, or /dev/null)."""
+    alias = _ALIAS.fullmatch(source.text.strip())
+    if alias:  # a flattened alias symlink: the file holds the name of the real unit
+        return f"an alias of {alias.group()}"
+    if not source.text.strip():
+        return "masked (an empty file or a link to /dev/null): systemd will not start it"
+    return None
 
 
 def _distinct_templates(services: list[Service]) -> list[Service]:
@@ -973,6 +983,12 @@ def _finish(name: str, draft: _Draft, source: Source) -> Service:
     if fields["hooks"]:
         draft.spans.setdefault("hooks", fields["hooks"][0].origin.span)
     _start_commands(draft, fields)
+    if "start" not in fields and not fields.get("runs_once"):
+        raise ParseError(
+            "service has no ExecStart= (systemd refuses to load it unless Type=oneshot)",
+            Span(path=source.path, line=1, column=1),
+            code="SV101",
+        )
     # What systemd does where the unit says nothing (systemd-system.conf(5), systemd.kill(5)),
     # so that another format gets the same behaviour; the spans tell said from unsaid.
     timeout = fields.pop("start_timeout", DEFAULT_TIMEOUT)
