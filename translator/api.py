@@ -107,7 +107,7 @@ def convert(
     emit_options = replace(wanted, companion=keeps_companion, header=header)
     host = parsed.host
     if not getattr(target.module, "RUNS_FOREGROUND", True) and not wanted.owns_process:
-        host = _hand_foreground_back(host, losses)
+        host = _leave_to_source_supervisor(host, losses)
     files = dict(target.module.emit(host, emit_options, losses))
     if keeps_companion:
         files.update(_companion_files(host, target_format, header))
@@ -116,20 +116,25 @@ def convert(
     )
 
 
-def _hand_foreground_back(host: Host, losses: LossLog) -> Host:
-    """Let the source's supervisor keep its foreground programs; the target only watches.
+def _leave_to_source_supervisor(host: Host, losses: LossLog) -> Host:
+    """Let the source's supervisor keep running its processes; the target only watches.
 
-    A target that cannot run a program that stays in the foreground (monit) starts and
-    stops it through the supervisor it came from (systemctl, supervisorctl).
+    A watcher (monit) starts and stops each process through the supervisor it came from
+    (systemctl, supervisorctl): nothing starts twice, and the supervisor's restarts keep
+    working. A program that stays in the foreground could not run under monit anyway.
     """
     services = []
     for service in host.services:
         source = FORMATS.get(service.managed_by)
         control = getattr(source.module, "control_commands", None) if source else None
-        daemon = service.is_process and service.daemonizes is False and not service.runs_once
-        if not daemon or control is None:
+        if not service.is_process or service.runs_once or control is None:
             services.append(service)
             continue
+        program = service.start.argv[0] if service.start else "it"
+        if service.daemonizes is False:
+            reason = f"{program} stays in the foreground, which only its own supervisor can run"
+        else:
+            reason = f"{service.managed_by} runs {program}; a second starter would race it"
         losses.unsupported(
             service.origin,
             "start",
@@ -137,10 +142,9 @@ def _hand_foreground_back(host: Host, losses: LossLog) -> Host:
             code="SV720",
             severity=Severity.INFO,
             also=("stop", "daemonizes", "match_pattern", *_KEPT_BY_SUPERVISOR),
-            reason=f"{service.start.argv[0] if service.start else 'it'} stays in the "
-            "foreground, which only its own supervisor can run",
+            reason=reason,
             action=f"watched; {service.managed_by} starts and stops it and keeps how it "
-            "runs (--monit-owns-process: run it in the background instead)",
+            "runs (--monit-owns-process: monit runs it instead)",
         )
         services.append(_driven_by(service, control))
     return host.with_services(tuple(services))
