@@ -302,3 +302,30 @@ def test_generator_and_github_units_come_back(path: Path) -> None:
     if drop_ins.is_dir():
         originals |= {f"{drop_ins.name}/{p.name}": p.read_text() for p in drop_ins.glob("*.conf")}
     assert _verdict(systemd_verify(written)) == _verdict(systemd_verify(originals))
+
+
+INIT_SCRIPTS = (
+    sorted(
+        [p for p in CORPUS.glob("debian/*/etc/init.d/*") if p.is_file()]
+        + [p for p in CORPUS.glob("github/sysv/*") if "sysconfig" not in p.name]
+    )
+    if CORPUS.is_dir()
+    else []
+)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"no corpus at {CORPUS}")
+@pytest.mark.parametrize("path", INIT_SCRIPTS, ids=lambda p: p.name)
+def test_init_script_becomes_a_unit_systemd_accepts(path: Path) -> None:
+    """Every init script of the corpus is read (its /etc/default file from its package's
+    tree) and becomes a unit that systemd-analyze verify accepts."""
+    translation = api.convert(
+        api.read_sources([path]),
+        source_format="initd",
+        target_format="systemd",
+        emit=api.EmitOptions(companion=False),
+    )
+    units = {n: t for n, t in translation.files.items() if "/" not in n}
+    assert units
+    status, output = systemd_verify(units)
+    assert status == 0, output

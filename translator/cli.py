@@ -118,13 +118,13 @@ def main() -> None:
 @click.option(
     "--from",
     "source_format",
-    type=click.Choice(api.format_ids()),
+    type=click.Choice(api.format_ids("parse")),
     help="Input format (detected when left out).",
 )
 @click.option(
     "--to",
     "target_format",
-    type=click.Choice(api.format_ids()),
+    type=click.Choice(api.format_ids("emit")),
     required=True,
     help="Output format.",
 )
@@ -179,7 +179,8 @@ def _run_conversion(
         click.echo(f"svconv: {error}", err=True)
         sys.exit(2)
     level = LossLevel.ERROR if strict else LossLevel(losses)
-    text.render(translation.diagnostics, sys.stderr)
+    notes = [d for d in translation.diagnostics if d.loss is None]  # losses come below
+    text.render(notes, sys.stderr)
     if level is not LossLevel.IGNORE:
         text.render([loss.as_diagnostic() for loss in translation.losses], sys.stderr)
     if output is None:
@@ -191,7 +192,8 @@ def _run_conversion(
 @main.command()
 def formats() -> None:
     """Show the formats and, per model field, how much of it each one holds."""
-    click.echo("Formats: " + ", ".join(api.format_ids()))
+    click.echo("Reads: " + ", ".join(api.format_ids("parse")))
+    click.echo("Writes: " + ", ".join(api.format_ids("emit")))
     click.echo("\n✓ every value kept; partly: some approximated (reported); — always reported.\n")
     click.echo(api.capability_matrix(), nl=False)
 
@@ -211,6 +213,6 @@ def _add_shortcut(source_format: str, target_format: str) -> None:
     main.command(name=f"{source_format}2{target_format}")(command)
 
 
-for _source in api.format_ids():
-    for _target in api.format_ids():
+for _source in api.format_ids("parse"):
+    for _target in api.format_ids("emit"):
         _add_shortcut(_source, _target)

@@ -20,15 +20,29 @@ class Severity(str, Enum):
     ERROR = "error"
 
 
+@dataclass(frozen=True, slots=True)
+class ReadLoss:
+    """What of ``service``'s ``field`` reading could not keep, and what it did instead."""
+
+    service: str
+    field: str
+    action: str
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnostic:
-    """One message with its code (``SV101``), severity and source span."""
+    """One message with its code (``SV101``), severity and source span.
+
+    ``loss``: the message reports something the reader itself could not keep (an init
+    script's value only running it could tell); it goes into the loss report too.
+    """
 
     code: str
     message: str
     span: Span
     severity: Severity = Severity.WARNING
     related: tuple[Span, ...] = ()
+    loss: ReadLoss | None = None
 
     def __str__(self) -> str:
         """Render as ``path:line:col: CODE message``."""

@@ -1,7 +1,8 @@
 """The only place svconv reads or writes files (besides the CLI's streams).
 
-Reads decode as UTF-8 with a clear error; writes go to a temporary file in the target
-directory and are renamed into place, and never replace a file unless asked to.
+Reads decode as UTF-8 (Latin-1 when a file is not), refusing binary files; writes go
+to a temporary file in the target directory and are renamed into place, and never
+replace a file unless asked to.
 Imports: errors, model.
 """
 
@@ -24,12 +25,15 @@ def read_source(path: str | Path) -> Source:
         data = Path(path).read_bytes()
     except OSError as error:
         raise SvconvError(f"cannot read {name}: {error.strerror}", code="SV100") from None
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        span = Span(path=name, line=line, column=1)
+        raise SvconvError("not a text file (it holds a NUL byte)", span, code="SV100")
     try:
         return Source(path=name, text=data.decode("utf-8"))
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        span = Span(path=name, line=line, column=1)
-        raise SvconvError("not UTF-8 text", span, code="SV100") from None
+    except UnicodeDecodeError:
+        # older configs (an init script's comment) are often Latin-1: every byte reads
+        return Source(path=name, text=data.decode("latin-1"))
 
 
 def resolve_include(pattern: str, span: Span) -> list[Source]:

@@ -22,6 +22,15 @@ CASES = [
         write=("systemd", "monit", "supervisord"),
         input="backup.service backup.timer backup.path",
     ),
+    *(
+        Case(case, read="initd", write=("systemd", "monit", "supervisord"), input=script)
+        for case, script in (
+            ("rhel-nginx", "root/etc/init.d/nginx"),
+            ("debian-app", "root/etc/init.d/queue"),
+            ("su-nohup", "root/etc/init.d/reporter"),
+            ("no-daemon", "root/etc/init.d/firewall"),
+        )
+    ),
     Case("dropin", read="systemd", write=("systemd", "supervisord", "monit"), input="app.service"),
     Case(
         "workers",

@@ -27,6 +27,10 @@ class Format:
         """The format's package: ``parse``, ``emit``, ``detect`` and its helpers."""
         return importlib.import_module(self.package)
 
+    def can(self, action: str) -> bool:
+        """Whether this build can ``parse`` or ``emit`` the format."""
+        return hasattr(self.module, action)
+
     def detect(self, path: str, text: str) -> bool:
         """Whether ``text`` (read from ``path``) is probably in this format."""
         return bool(self.module.detect(path, text))
@@ -38,6 +42,7 @@ FORMATS: dict[str, Format] = {
     "supervisord": Format(
         "supervisord", "translator.formats.supervisord", "supervisord.conf and conf.d programs"
     ),
+    "initd": Format("initd", "translator.formats.initd", "SysV init scripts (LSB, chkconfig)"),
 }
 
 

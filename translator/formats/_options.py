@@ -42,9 +42,12 @@ class ParseOptions:
     Debian's ``set daemon 120``), to count "N cycles" in seconds.
     ``keep_dropins``: keep systemd drop-ins as files of their own rather than merge them
     into their unit (to write them back separately).
+    ``root``: the host tree an init script's ``/etc/default`` files are read from (None:
+    the directory above the script's ``etc/``).
     """
 
     environ: Mapping[str, str] = field(default_factory=dict)
     host_node_name: str = "localhost"
     poll_interval: float | None = None
     keep_dropins: bool = False
+    root: str | None = None

@@ -210,6 +210,8 @@ class Binding(str, Enum):
     """This one fails if it fails to start, and stops when it is stopped."""
     BINDS = "binds"
     """As REQUIRES, and this one also stops whenever it stops by itself."""
+    ORDERS = "orders"
+    """Only order: when both start, this one starts after it; it is not started for us."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

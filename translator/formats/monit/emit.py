@@ -82,7 +82,8 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
                 also=("service",),
             )
             continue
-        if options.owns_process and service.is_process and service.daemonizes is False:
+        if service.is_process and service.daemonizes is False:
+            # no supervisor drives it (--monit-owns-process, or an init script's daemon)
             service = _in_background(service, losses)
         files[f"{service.name}.monitrc"] = _file(
             options.header, list(_service(service, host.services, cycle, losses))
@@ -168,7 +169,12 @@ def _in_background(service: Service, losses: LossLog) -> Service:
         reason="monit needs a start program that returns",
         action=f"start-stop-daemon runs it in the background with pidfile {pidfile}",
     )
-    started = Command(argv=tuple(start), timeout=service.start.timeout, origin=service.start.origin)
+    started = Command(
+        argv=tuple(start),
+        timeout=service.start.timeout,
+        expands_variables=service.start.expands_variables,  # the shell expands them
+        origin=service.start.origin,
+    )
     return replace(
         service,
         start=started,
@@ -255,15 +261,15 @@ def _dependencies(service: Service, defined: set[str], losses: LossLog) -> Itera
     A weak dependency is left out: monit would also stop this check with it.
     """
     for dependency in service.dependencies:
-        if dependency.binding is Binding.WANTS:
+        if dependency.binding in _WEAK:
             losses.unsupported(
                 dependency.origin,
                 "dependencies",
                 service=service.name,
                 code="SV708",
                 severity=Severity.INFO,
-                reason=f"monit has only strong dependencies, and {dependency.name} is wanted, "
-                "not needed",
+                reason=f"monit has only strong dependencies, and {dependency.name} is "
+                f"{_WEAK[dependency.binding]}, not needed",
                 action="left out",
             )
         elif dependency.name not in defined:
@@ -275,11 +281,12 @@ def _dependencies(service: Service, defined: set[str], losses: LossLog) -> Itera
                 reason=f"monit can only depend on a check of its own, not {dependency.name}",
                 action="left out",
             )
-    needed = [d for d in service.dependencies if d.binding is not Binding.WANTS]
+    needed = [d for d in service.dependencies if d.binding not in _WEAK]
     if known := [d.name for d in needed if d.name in defined]:
         yield "  depends on " + ", ".join(known)
 
 
+_WEAK = {Binding.WANTS: "wanted", Binding.ORDERS: "only ordered after"}
 _NO_EQUIVALENT = {
     "description": "a description",
     "working_directory": "a working directory",
@@ -449,6 +456,7 @@ def _program(
             code="SV702",
             reason=f"monit cannot quote the {word} program {command.argv!r}",
             action="left out",
+            also=("service",) if slot == "start" else (),  # a check that cannot start it
         )
         return None
     parts = [f'{word} program = "{quoting.join(command.argv)}"']

@@ -30,8 +30,10 @@ def wrapped_unit(service: Service) -> str | None:
     if program.name == "service" and len(words) >= 2 and words[1] in _VERBS:
         return words[0]
     if str(program.parent) in _INIT_DIRECTORIES and words[:1] and words[0] in _VERBS:
-        # a unit that runs its own init script (systemd-sysv-generator's) wraps nothing
-        own = service.managed_by == "systemd" and program.name == service.name
+        # a unit that runs its own init script (systemd-sysv-generator's, or svconv's
+        # when it found no daemon in the script) wraps nothing
+        names = {program.name, program.name.removesuffix(".init").removesuffix(".sh")}
+        own = service.managed_by in ("systemd", "initd") and service.name in names
         return None if own else program.name
     return None
 

@@ -49,6 +49,7 @@ _START_LIMIT_IN_UNIT = 230
 _APPEND_OUTPUT = 240
 """The systemd that knows StandardOutput=append:PATH."""
 _BINDING_KEYS = {Binding.WANTS: "Wants", Binding.REQUIRES: "Requires", Binding.BINDS: "BindsTo"}
+"""Where each binding is written; an ORDERS dependency is only in After=."""
 _HOOK_KEYS = {
     HookTime.BEFORE_START: "ExecStartPre",
     HookTime.AFTER_START: "ExecStartPost",
@@ -71,6 +72,16 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
     for service in host.services:
         _report_monitoring(service, options, losses)
         if not service.is_process:
+            continue
+        if service.start is None and not service.runs_once:
+            losses.unsupported(
+                service.origin,
+                "service",
+                service=service.name,
+                code="SV702",
+                reason="no start command: systemd refuses a service without ExecStart=",
+                action="no unit written",
+            )
             continue
         wrapped = wrapped_unit(service)
         if wrapped is not None:
@@ -376,7 +387,7 @@ def _unit_section(
             severity=Severity.INFO,
             reason="systemd has no start priorities",
             action="After= the units with a lower one" if after else "nothing to order after",
-            also=("extras",) if after else (),
+            also=("dependencies",) if after else (),
         )
 
 
@@ -389,7 +400,7 @@ def _dependencies(
     for dependency in service.dependencies:
         unit = units.get(dependency.name, _unit_file(dependency.name))
         if unit is not None:
-            needed[dependency.binding].append(unit)
+            needed.setdefault(dependency.binding, []).append(unit)
             if dependency.is_ordered:
                 ordered_units.append(unit)
         else:

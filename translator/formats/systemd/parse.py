@@ -808,22 +808,19 @@ def _after(draft: _Draft, entry: _Entry) -> None:
 
 
 def _order(draft: _Draft) -> None:
-    """Mark dependencies that After= orders; keep the other After= units as extras."""
+    """Mark dependencies that After= orders; the other After= units only order."""
     after = {_unit_reference(u) for entry in draft.after for u in entry.value.split()}
     draft.dependencies[:] = [replace(d, is_ordered=d.name in after) for d in draft.dependencies]
-    draft.dependencies.sort(key=lambda d: list(Binding).index(d.binding))  # as written back
-    required = {d.name for d in draft.dependencies}
+    needed = {d.name for d in draft.dependencies}
     for entry in draft.after:
-        rest = [u for u in entry.value.split() if _unit_reference(u) not in required]
-        if rest:
-            draft.extras.append(
-                Extra(
-                    format=FORMAT,
-                    key="Unit.After",
-                    value=" ".join(rest),
-                    origin=Origin(span=entry.span),
+        for unit in entry.value.split():
+            name = _unit_reference(unit)
+            if name not in needed:
+                needed.add(name)
+                draft.dependencies.append(
+                    Dependency(name=name, binding=Binding.ORDERS, origin=Origin(span=entry.span))
                 )
-            )
+    draft.dependencies.sort(key=lambda d: list(Binding).index(d.binding))  # as written back
 
 
 def _working_directory(draft: _Draft, entry: _Entry) -> None:

@@ -1,0 +1,100 @@
+"""The init.d reader: headers, static evaluation, the daemon a start action runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from translator import api
+from translator.errors import ParseError
+from translator.formats.initd.parse import parse
+from translator.model import Binding, Source
+
+HEADER = """#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          web
+# Required-Start:    $network $local_fs $all db
+# Should-Start:      cache
+# Default-Start:     2 3 4 5
+# Short-Description: A web server
+### END INIT INFO
+"""
+
+
+def read(body: str, header: str = HEADER, name: str = "/etc/init.d/web"):
+    return parse(Source(path=name, text=header + body))
+
+
+def test_lsb_dependencies_map_as_the_sysv_generator_does() -> None:
+    result = read('case "$1" in start) /usr/sbin/web ;; esac\n')
+    service = result.host.services[0]
+    found = [(d.name, d.binding) for d in service.dependencies]
+    assert found == [
+        ("network-online.target", Binding.WANTS),
+        ("db", Binding.WANTS),
+        ("cache", Binding.ORDERS),
+    ]
+    assert service.description == "A web server"
+    assert service.enabled_at_boot
+    lost = [d.message for d in result.diagnostics if d.loss is not None]
+    assert "no systemd target stands for $all" in lost
+
+
+@pytest.mark.parametrize(
+    ("body", "argv"),
+    [
+        # a default stands in for what only running the script could tell (munin-node)
+        (
+            "PIDFILE=$(sed -n 1p /etc/x)\nDAEMON=/usr/sbin/web\n"
+            "do_start() { start-stop-daemon --start --pidfile ${PIDFILE:-/run/web.pid} "
+            '--exec $DAEMON -- -f "$CONF" ; }\nCONF="/etc/web/a b.conf"\n'
+            'case "$1" in start) do_start ;; esac\n',
+            ("/usr/sbin/web", "-f", "/etc/web/a b.conf"),
+        ),
+        ('prog=/usr/bin/web\ncase "$1" in start) daemon --user www $prog -d ;; esac\n', None),
+        (
+            'case "$1" in start) su - www -c "nohup /usr/bin/web --fg > /dev/null 2>&1 &" ;; esac\n',
+            ("/usr/bin/web", "--fg"),
+        ),
+    ],
+    ids=["start-stop-daemon", "rhel-daemon", "su-nohup"],
+)
+def test_the_daemon_is_found_after_evaluation(body: str, argv: tuple[str, ...] | None) -> None:
+    service = read(body).host.services[0]
+    assert service.start is not None
+    assert service.start.argv == (argv or ("/usr/bin/web", "-d"))
+
+
+def test_a_pidfile_default_is_used_when_the_value_cannot_be_known() -> None:
+    body = (
+        "PIDFILE=$(sed -n 1p /etc/x)\n"
+        'case "$1" in start) start-stop-daemon --start --pidfile ${PIDFILE:-/run/w.pid} '
+        "--exec /usr/sbin/web ;; esac\n"
+    )
+    assert read(body).host.services[0].pidfile == "/run/w.pid"
+
+
+def test_no_daemon_falls_back_to_the_script_with_a_loss() -> None:
+    result = read('case "$1" in start) echo hello ;; esac\n')
+    service = result.host.services[0]
+    assert service.start is not None and service.start.argv == ("/etc/init.d/web", "start")
+    assert any("no daemon found" in d.message for d in result.diagnostics)
+
+
+def test_an_unterminated_lsb_block_is_an_error_at_its_start() -> None:
+    with pytest.raises(ParseError, match="without") as caught:
+        read("", header="#!/bin/sh\n### BEGIN INIT INFO\n# Provides: web\n")
+    assert caught.value.span is not None and caught.value.span.line == 2
+
+
+def test_a_file_that_is_no_script_is_refused() -> None:
+    with pytest.raises(ParseError, match="not an init script"):
+        parse(Source(path="/etc/init.d/web", text="hello\n"))
+
+
+def test_strict_fails_on_a_fallback() -> None:
+    translation = api.convert(
+        [Source(path="/etc/init.d/web", text=HEADER + 'case "$1" in start) : ;; esac\n')],
+        source_format="initd",
+        target_format="systemd",
+    )
+    assert any(loss.code == "SV730" and "no daemon" in loss.reason for loss in translation.losses)

@@ -1,0 +1,446 @@
+"""Read an init script into the model: its headers, and the daemon its start arm runs.
+
+Imports: model, diagnostics, errors, formats/_options, formats/initd.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
+from typing import Any
+
+from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, ReadLoss, Severity
+from translator.errors import ParseError
+from translator.formats._options import ParseOptions
+from translator.formats.initd import daemon as daemons
+from translator.formats.initd.headers import Headers, read_headers
+from translator.formats.initd.shell import (
+    REFERENCE,
+    Call,
+    EnvLoader,
+    Evaluator,
+    Script,
+    Word,
+    action,
+    calls,
+    parse_command_string,
+    read_script,
+)
+from translator.model import (
+    Binding,
+    Command,
+    Dependency,
+    EnvironmentFile,
+    Extra,
+    Host,
+    Origin,
+    RestartPolicy,
+    RestartWhen,
+    Service,
+    Source,
+    Span,
+)
+
+FORMAT = "initd"
+# LSB facilities (systemd-sysv-generator's table): the target a facility means, and
+# whether the service also wants it; None: systemd's default dependencies cover it.
+_FACILITIES: dict[str, tuple[str, bool] | None] = {
+    "$network": ("network-online.target", True),
+    "$remote_fs": ("remote-fs.target", False),
+    "$named": ("nss-lookup.target", False),
+    "$time": ("time-sync.target", False),
+    "$portmap": ("rpcbind.service", True),
+    "$local_fs": None,
+    "$syslog": None,
+}
+_MULTI_USER_LEVELS = {"2", "3", "4"}
+_SUFFIXES = (".init", ".sh")
+
+
+@dataclass(slots=True)
+class _Reading:
+    """What reading one script found, and how sure it is."""
+
+    name: str
+    notes: list[Diagnostic] = field(default_factory=list)
+    guessed: bool = False  # a default stood in for an unknown value, or an env file is absent
+
+    def lose(self, span: Span, field_name: str, message: str, action_taken: str) -> None:
+        self.notes.append(
+            Diagnostic(
+                code="SV730",
+                severity=Severity.WARNING,
+                span=span,
+                message=message,
+                loss=ReadLoss(service=self.name, field=field_name, action=action_taken),
+            )
+        )
+
+
+def detect(path: str, text: str) -> bool:
+    """Whether ``text`` is an init script: an LSB block, or a shell script under init.d."""
+    return "### BEGIN INIT INFO" in text or (
+        "init.d/" in path and text.startswith("#!") and "sh" in text.splitlines()[0]
+    )
+
+
+def parse(
+    source: Source,
+    *,
+    load_include: IncludeLoader | None = None,
+    options: ParseOptions | None = None,
+) -> ParseResult:
+    """Parse one init script into a host holding the service it starts."""
+    if not source.text.startswith("#!") and "### BEGIN INIT INFO" not in source.text:
+        span = Span(path=source.path, line=1, column=1)
+        raise ParseError("not an init script (no #! line and no LSB header)", span, code="SV101")
+    headers = read_headers(source)
+    name = _service_name(source.path)
+    reading = _Reading(name=name)
+    script = read_script(source, _env_loader(source, load_include, options or ParseOptions()))
+    for span in script.error_spans[:1]:
+        reading.notes.append(
+            Diagnostic(
+                code="SV731",
+                severity=Severity.INFO,
+                span=span,
+                message="the shell parser recovered from text it could not read here",
+            )
+        )
+    service = _service(name, source, headers, script, reading)
+    span = Span(path=source.path, line=1, column=1)
+    return ParseResult(
+        host=Host(services=(service,), origin=Origin(span=span)),
+        diagnostics=tuple(reading.notes),
+    )
+
+
+def _service_name(path: str) -> str:
+    name = PurePosixPath(path).name
+    for suffix in _SUFFIXES:
+        name = name.removesuffix(suffix)
+    return name
+
+
+def _env_loader(
+    source: Source, load_include: IncludeLoader | None, options: ParseOptions
+) -> EnvLoader:
+    """Read ``/etc/default/NAME`` from the host tree the script lives in (or ``--root``).
+
+    Without ``--root`` the path is given relative to the script (``../default/NAME``),
+    as an include is, so the tree may be anywhere.
+    """
+
+    def load(path: str, span: Span) -> Source | None:
+        if load_include is None:
+            return None
+        if options.root is not None:
+            pattern = f"{options.root.rstrip('/')}{path}"
+        else:
+            where = f"{_host_root(source.path).rstrip('/')}{path}"
+            pattern = posixpath.relpath(where, posixpath.dirname(source.path) or ".")
+        found = load_include(pattern, span)
+        return found[0] if found else None
+
+    return load
+
+
+def _host_root(path: str) -> str:
+    """Give the directory above ``etc/`` in the script's path (``/`` for /etc/init.d/x)."""
+    parts = PurePosixPath(path).parts
+    if "etc" in parts:
+        index = len(parts) - 1 - parts[::-1].index("etc")
+        return str(PurePosixPath(*parts[:index])) if index else "/"
+    return str(PurePosixPath(path).parent)
+
+
+def _service(
+    name: str, source: Source, headers: Headers, script: Script, reading: _Reading
+) -> Service:
+    spans: dict[str, Span] = {}
+    fields = _header_fields(headers, reading, spans)
+    fields |= _daemon_fields(name, script, headers, reading, spans)
+    restart_span = Span(path=source.path, line=1, column=1)
+    reading.lose(
+        restart_span,
+        "restart",
+        "SysV never restarts a daemon that dies",
+        "Restart=on-failure added",
+    )
+    return Service(
+        name=name,
+        restart=RestartPolicy(when=RestartWhen.ON_FAILURE, origin=Origin(span=restart_span)),
+        managed_by=FORMAT,
+        origin=Origin(
+            span=Span(path=source.path, line=1, column=1), fields=tuple(sorted(spans.items()))
+        ),
+        **fields,
+    )
+
+
+def _header_fields(headers: Headers, reading: _Reading, spans: dict[str, Span]) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    described = headers.lsb.get("short-description") or headers.tag("description")
+    if described is not None:
+        fields["description"] = described.value
+        spans["description"] = described.span
+    fields["dependencies"] = tuple(_dependencies(headers, reading))
+    fields["enabled_at_boot"] = _enabled(headers, reading)
+    extras = [
+        Extra(format=FORMAT, key=keyword, value=found.value, origin=Origin(span=found.span))
+        for keyword, found in headers.lsb.items()
+        if keyword.startswith("x-")
+    ]
+    aliases = [word for word, _ in headers.words("provides") if word != reading.name]
+    if aliases:
+        provides = headers.lsb["provides"]
+        extras.append(
+            Extra(
+                format=FORMAT,
+                key="provides",
+                value=" ".join(aliases),
+                origin=Origin(span=provides.span),
+            )
+        )
+    chkconfig = headers.tag("chkconfig")
+    if chkconfig is not None:
+        extras.append(
+            Extra(
+                format=FORMAT,
+                key="chkconfig",
+                value=chkconfig.value,
+                origin=Origin(span=chkconfig.span),
+            )
+        )
+    fields["extras"] = tuple(extras)
+    return fields
+
+
+def _dependencies(headers: Headers, reading: _Reading) -> list[Dependency]:
+    """Required-Start → wanted and ordered; Should-Start → ordered; facilities mapped."""
+    found: list[Dependency] = []
+    for keyword, strong in (("required-start", True), ("should-start", False)):
+        for word, span in headers.words(keyword):
+            target = _FACILITIES.get(word, ("", False)) if word.startswith("$") else (word, strong)
+            if target is None:
+                continue
+            unit, wanted = target
+            if not unit:
+                reading.lose(
+                    span, "dependencies", f"no systemd target stands for {word}", "left out"
+                )
+                continue
+            binding = (
+                Binding.WANTS if wanted and (strong or word.startswith("$")) else Binding.ORDERS
+            )
+            if all(d.name != unit for d in found):
+                found.append(Dependency(name=unit, binding=binding, origin=Origin(span=span)))
+    return sorted(found, key=lambda d: list(Binding).index(d.binding))  # as units list them
+
+
+def _enabled(headers: Headers, reading: _Reading) -> bool:
+    """Say whether it starts at boot: Default-Start (else chkconfig) names 2, 3, 4 or 5."""
+    levels = {word for word, _ in headers.words("default-start")}
+    chkconfig = headers.tag("chkconfig")
+    if not levels and chkconfig is not None and chkconfig.value.split():
+        levels = set(chkconfig.value.split()[0]) - {"-"}
+    enabled = bool(levels & (_MULTI_USER_LEVELS | {"5"}))
+    default_start = headers.lsb.get("default-start")
+    if not enabled and default_start is not None:
+        reading.lose(
+            default_start.span,
+            "enabled_at_boot",
+            f"Default-Start: {default_start.value or '(empty)'} names no multi-user runlevel",
+            "not started at boot (no [Install])",
+        )
+    return enabled
+
+
+def _daemon_fields(
+    name: str, script: Script, headers: Headers, reading: _Reading, spans: dict[str, Span]
+) -> dict[str, Any]:
+    evaluator = Evaluator(script, lambda path, span: None)
+    start_node = action(script, "start")
+    start_calls = list(calls(script, evaluator, start_node)) if start_node is not None else []
+    found = [launch for call in start_calls for launch in _launches(call, script)]
+    # a launcher's start beats a bare call, which may be a config check (tor --verify-config)
+    launches = [x for x in found if x.launcher != "direct"] or found
+    fields: dict[str, Any] = {}
+    if not launches:
+        return _fallback(name, script, headers, reading, spans)
+    launch = launches[0]
+    if len(launches) > 1:
+        reading.lose(
+            launches[1].span,
+            "start",
+            f"the start action runs {len(launches)} daemons",
+            "only the first becomes this service",
+        )
+    fields["start"] = _command(launch, reading)
+    spans["start"] = launch.span
+    if launch.pidfile is not None and launch.pidfile.text:
+        fields["pidfile"] = launch.pidfile.text.replace(REFERENCE, "")
+        spans["pidfile"] = launch.pidfile.span
+    elif (pidfile := headers.tag("pidfile")) is not None:
+        fields["pidfile"] = pidfile.value
+        spans["pidfile"] = pidfile.span
+    fields["daemonizes"] = launch.forks
+    spans["daemonizes"] = launch.span
+    if launch.user and launch.user not in ("root", "0"):
+        fields["user"] = launch.user
+    if launch.group and launch.group not in ("root", "0"):
+        fields["group"] = launch.group
+    if launch.directory:
+        fields["working_directory"] = launch.directory
+    fields["environment_files"] = tuple(
+        EnvironmentFile(path=path, is_optional=True)
+        for path, _, pure in script.env_files
+        if pure is not False
+    )
+    _stop_fields(script, evaluator, fields, spans)
+    return fields
+
+
+def _stop_fields(
+    script: Script, evaluator: Evaluator, fields: dict[str, Any], spans: dict[str, Span]
+) -> None:
+    stop_node = action(script, "stop")
+    if stop_node is not None:
+        stopping = daemons.stopping(calls(script, evaluator, stop_node))
+        if stopping.signal:
+            fields["stop_signal"] = stopping.signal
+        if stopping.timeout is not None:
+            fields["stop_timeout"] = stopping.timeout
+        if stopping.span is not None:
+            spans["stop_signal"] = spans["stop_timeout"] = stopping.span
+    reload_node = action(script, "reload") or action(script, "force-reload")
+    if reload_node is not None:
+        hangup = daemons.reloads_by_hangup(calls(script, evaluator, reload_node))
+        if hangup is not None:
+            fields["reload"] = Command(
+                argv=("/bin/kill", "-HUP", "$MAINPID"),
+                expands_variables=True,
+                origin=Origin(span=hangup),
+            )
+            spans["reload"] = hangup
+
+
+def _launches(call: Call, script: Script) -> list[daemons.Launch]:
+    recognise = daemons.RECOGNISERS.get(call.name)
+    if recognise is not None:
+        found = recognise(call)
+        return [found] if found is not None else []
+    switched = daemons.switch_user(call)
+    if switched is not None:
+        user, command = switched
+        inner, root = parse_command_string(command.text or "", script.source, command.span)
+        evaluator = Evaluator(inner, lambda path, span: None)
+        evaluator.script.variables = script.variables
+        inner_calls = list(calls(inner, evaluator, root))
+        if inner_calls:
+            first = inner_calls[0]
+            inside = _launches(first, script) or [
+                daemons.Launch(
+                    argv=(Word(first.name, command.span), *first.args),
+                    span=call.span,
+                    launcher="su",
+                    forks=not first.background,
+                )
+            ]
+            return [replace(inside[0], user=user, span=call.span)]
+    if call.name.startswith("/") and _named_by_variable(call, script):
+        return [
+            daemons.Launch(
+                argv=(Word(call.name, call.span), *call.args),
+                span=call.span,
+                launcher="direct",
+                forks=not call.background,
+            )
+        ]
+    return []
+
+
+def _named_by_variable(call: Call, script: Script) -> bool:
+    """Say whether a bare command is the daemon.
+
+    A DAEMON-like variable names it, or a variable named after the program
+    (``SSHD=/usr/sbin/sshd``), or it is named after the script.
+    """
+    daemon_names = {"DAEMON", "PROG", "EXEC", "BINARY"}
+    program = PurePosixPath(call.name).name
+    return any(
+        variable.value == call.name
+        and (
+            key.upper() in daemon_names
+            or key.upper().endswith("_BIN")
+            or key.lower() == program
+            or program == script.service_name
+        )
+        for key, variable in script.variables.items()
+    )
+
+
+def _command(launch: daemons.Launch, reading: _Reading) -> Command:
+    argv: list[str] = []
+    references = False
+    for word in launch.argv:
+        if word.text is None:
+            reading.lose(
+                word.span, "start", "a value only running the script could tell", "left out"
+            )
+            continue
+        text = word.text.replace("$", "$$")
+        if REFERENCE in text:
+            references = True
+            whole = daemons.is_reference(text)
+            text = _references(text, whole=whole)
+        argv.append(text)
+    if not references:
+        argv = [word.replace("$$", "$") for word in argv]
+    if argv and not argv[0].startswith("/"):
+        reading.lose(launch.span, "start", f"{argv[0]} is not an absolute path", "kept as written")
+    return Command(
+        argv=tuple(argv),
+        user=None,
+        expands_variables=references,
+        origin=Origin(span=launch.span),
+    )
+
+
+def _references(text: str, *, whole: bool) -> str:
+    """Turn marked env-file references into ``$NAME`` (a whole word) or ``${NAME}``."""
+    parts = text.split(REFERENCE)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(f"${part}" if whole else f"${{{part}}}")
+        else:
+            out.append(part)
+    return "".join(out)
+
+
+def _fallback(
+    name: str, script: Script, headers: Headers, reading: _Reading, spans: dict[str, Span]
+) -> dict[str, Any]:
+    """No daemon found: run the script itself, as systemd-sysv-generator does."""
+    span = Span(path=script.source.path, line=1, column=1)
+    path = f"/etc/init.d/{PurePosixPath(script.source.path).name}"
+    reading.lose(
+        span,
+        "start",
+        "no daemon found in the start action (low confidence)",
+        f"the unit runs {path} start, as systemd-sysv-generator does",
+    )
+    fields: dict[str, Any] = {
+        "start": Command(argv=(path, "start"), origin=Origin(span=span)),
+        "stop": Command(argv=(path, "stop"), origin=Origin(span=span)),
+        "daemonizes": True,
+    }
+    if action(script, "reload") is not None:
+        fields["reload"] = Command(argv=(path, "reload"), origin=Origin(span=span))
+    pidfile = headers.tag("pidfile")
+    if pidfile is not None:
+        fields["pidfile"] = pidfile.value
+        spans["pidfile"] = pidfile.span
+    return fields

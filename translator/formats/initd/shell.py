@@ -1,0 +1,370 @@
+"""Read an init script with tree-sitter-bash and evaluate it statically.
+
+Nothing of the script or the host runs: assignments, ``${V:-d}``, ``${V:=d}``,
+``$(basename …)``, ``export`` and the env files a script sources are evaluated from the
+text alone. A value that cannot be known stays unresolved (None), and says where.
+Imports: model, errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import PurePosixPath
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+from translator.formats.initd.quoting import unescape
+from translator.model import Source, Span
+
+REFERENCE = "\x00"
+"""Marks a reference to an env-file variable inside an evaluated word: ``\\x00NAME\\x00``."""
+
+
+@cache
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """An argument after expansion: its text (None: unknown) and where it was written.
+
+    Env-file variables stay references (``REFERENCE``-marked), for the unit to expand.
+    """
+
+    text: str | None
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """A simple command as the script would run it, after expansion."""
+
+    name: str
+    args: tuple[Word, ...]
+    span: Span
+    background: bool = False
+
+
+@dataclass(slots=True)
+class Variable:
+    """A shell variable's value; ``from_env_file`` ones stay references in commands."""
+
+    value: str | None
+    span: Span
+    from_env_file: bool = False
+    defaulted: bool = False
+
+
+EnvLoader = Callable[[str, Span], "Source | None"]
+"""Read an env file a script sources (``/etc/default/NAME``) from the host tree."""
+
+
+@dataclass(slots=True)
+class Script:
+    """One parsed init script: its variables, functions and the env files it read."""
+
+    source: Source
+    root: Node
+    variables: dict[str, Variable] = field(default_factory=dict)
+    functions: dict[str, Node] = field(default_factory=dict)
+    env_files: list[tuple[str, Span, bool | None]] = field(default_factory=list)
+    """Each sourced env file: path, where, pure KEY=value (True), shell code (False),
+    absent (None)."""
+    error_spans: list[Span] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The script's file name (``$(basename $0)``)."""
+        return PurePosixPath(self.source.path).name
+
+    @property
+    def service_name(self) -> str:
+        """The script's name without ``.init``/``.sh``: its env file's name."""
+        return self.name.removesuffix(".init").removesuffix(".sh")
+
+    def span(self, node: Node) -> Span:
+        """Where ``node`` was written."""
+        return Span(
+            path=self.source.path,
+            line=node.start_point.row + 1,
+            column=node.start_point.column + 1,
+            end_line=node.end_point.row + 1,
+            end_column=node.end_point.column + 1,
+        )
+
+    def text(self, node: Node) -> str:
+        """Give the source text of ``node``."""
+        return self.source.text.encode()[node.start_byte : node.end_byte].decode()
+
+
+def read_script(source: Source, load_env: EnvLoader) -> Script:
+    """Parse ``source`` and evaluate its top level (assignments, sourced env files)."""
+    tree = _parser().parse(source.text.encode())
+    script = Script(source=source, root=tree.root_node)
+    script.error_spans = [script.span(n) for n in _errors(tree.root_node)]
+    Evaluator(script, load_env).run_top_level(tree.root_node)
+    return script
+
+
+def _errors(node: Node) -> Iterator[Node]:
+    if node.type == "ERROR" or node.is_missing:
+        yield node
+        return
+    for child in node.children:
+        yield from _errors(child)
+
+
+@dataclass(slots=True)
+class Evaluator:
+    """Evaluates words and the statements that set variables, in script order."""
+
+    script: Script
+    load_env: EnvLoader
+
+    def run_top_level(self, node: Node) -> None:
+        """Record functions; evaluate assignments, exports and sourcing outside them."""
+        for child in node.children:
+            if child.type == "function_definition":
+                name = child.child_by_field_name("name")
+                body = child.child_by_field_name("body")
+                if name is not None and body is not None:
+                    self.script.functions[self.script.text(name)] = body
+            elif child.type in ("case_statement", "ERROR"):
+                continue  # the dispatcher on $1 is followed per action, not evaluated here
+            else:
+                self.settle(child)
+
+    def settle(self, node: Node) -> None:
+        """Evaluate what ``node`` sets: assignments, exports, sourced env files."""
+        if node.type == "variable_assignment":
+            self.assign(node)
+        elif node.type == "command" and self.command_name(node) in (".", "source"):
+            arguments = self.arguments(node)
+            if arguments and arguments[0].text:
+                self.source_env(arguments[0].text, arguments[0].span)
+        elif node.type in ("function_definition", "command_substitution"):
+            return
+        else:
+            for child in node.children:
+                self.settle(child)
+
+    def assign(self, node: Node) -> None:
+        """Evaluate ``NAME=value`` into the script's variables."""
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        if name_node is None:
+            return
+        name = self.script.text(name_node)
+        value = self.word(value_node).text if value_node is not None else ""
+        self.script.variables[name] = Variable(value=value, span=self.script.span(node))
+
+    def source_env(self, path: str, span: Span) -> None:
+        """Read an env file the script sources; only /etc/default and /etc/sysconfig."""
+        if not path.startswith(("/etc/default/", "/etc/sysconfig/")):
+            return  # a distribution library (/lib/lsb/init-functions): not evaluated
+        own = PurePosixPath(path).name == self.script.service_name
+        found = self.load_env(path, span)
+        if found is None:
+            if own:
+                self.script.env_files.append((path, span, None))
+            return
+        tree = _parser().parse(found.text.encode())
+        env = Script(source=found, root=tree.root_node)
+        children = tree.root_node.children
+        pure = all(child.type in ("variable_assignment", "comment") for child in children)
+        env.variables = self.script.variables  # one environment
+        Evaluator(env, self.load_env).settle(tree.root_node)
+        if own:  # the unit reads it too: its variables stay references
+            for variable in self.script.variables.values():
+                if variable.span.path == found.path:
+                    variable.from_env_file = pure
+            self.script.env_files.append((path, span, pure))
+
+    def command_name(self, node: Node) -> str | None:
+        """Expand the name of a command (None when unknown)."""
+        name = node.child_by_field_name("name")
+        return self.word(name).text if name is not None else None
+
+    def arguments(self, node: Node) -> list[Word]:
+        """Expand a command's arguments, splitting unquoted expansions into words."""
+        words: list[Word] = []
+        for child in node.children_by_field_name("argument"):
+            words += self.split(child)
+        return words
+
+    def split(self, node: Node) -> list[Word]:
+        """Expand one argument; an unquoted expansion splits into words."""
+        word = self.word(node)
+        if word.text is None or node.type not in ("simple_expansion", "expansion"):
+            return [word]
+        if word.text.startswith(REFERENCE) and word.text.count(REFERENCE) == 2:
+            return [word]  # an env-file variable: the unit splits it when it runs
+        return [Word(text=part, span=word.span) for part in word.text.split()]
+
+    def word(self, node: Node | None) -> Word:
+        """Expand one word; None text when part of it cannot be known statically."""
+        if node is None:
+            return Word(text="", span=Span(path=self.script.source.path, line=1, column=1))
+        span = self.script.span(node)
+        try:
+            return Word(text=self.expand(node), span=span)
+        except _UnknownValueError:
+            return Word(text=None, span=span)
+
+    def expand(self, node: Node) -> str:
+        """Expand ``node`` to text, or raise when only running the script could tell."""
+        kind = node.type
+        if kind in ("word", "number", "extglob_pattern"):
+            text = self.script.text(node)
+            if "`" in text or "$(" in text:  # a command substitution the grammar left whole
+                raise _UnknownValueError
+            return unescape(text)
+        if kind == "raw_string":
+            return self.script.text(node)[1:-1]
+        if kind in ("string", "concatenation", "command_name"):
+            return "".join(self.expand(child) for child in node.named_children)
+        if kind == "string_content":
+            return self.script.text(node).replace("\\$", "$").replace('\\"', '"')
+        if kind == "simple_expansion":
+            return self.lookup(self.script.text(node)[1:])
+        if kind == "expansion":
+            return self.parameter(node)
+        if kind == "command_substitution":
+            return self.substitute(node)
+        raise _UnknownValueError
+
+    def lookup(self, name: str) -> str:
+        """Give a variable's value, or a reference to an env-file variable."""
+        if name == "0":
+            return f"/etc/init.d/{self.script.name}"
+        variable = self.script.variables.get(name)
+        if variable is None and name.isidentifier():
+            # never set: empty, as in the shell, unless an env file the unit reads sets it
+            return f"{REFERENCE}{name}{REFERENCE}" if self.script.env_files else ""
+        if variable is None or variable.value is None:
+            raise _UnknownValueError
+        if variable.from_env_file:
+            return f"{REFERENCE}{name}{REFERENCE}"
+        return variable.value
+
+    def parameter(self, node: Node) -> str:
+        """``${V}``, ``${V:-d}``, ``${V-d}``, ``${V:=d}``, ``${0##*/}``."""
+        name_node = next((c for c in node.named_children if c.type == "variable_name"), None)
+        if name_node is None:
+            raise _UnknownValueError
+        name = self.script.text(name_node)
+        operator = next((c.type for c in node.children if c.type in (":-", "-", ":=", "=")), None)
+        if self.script.text(node) == "${0##*/}":
+            return self.script.name
+        if operator is None:
+            return self.lookup(name)
+        variable = self.script.variables.get(name)
+        known = variable is not None and variable.value is not None
+        if known and (variable.value or operator in ("-", "=")):  # type: ignore[union-attr]
+            return self.lookup(name)
+        default_nodes = [
+            c for c in node.named_children if c is not name_node and c.type != "variable_name"
+        ]
+        default = "".join(self.expand(c) for c in default_nodes)
+        if operator in (":=", "="):
+            self.script.variables[name] = Variable(
+                value=default, span=self.script.span(node), defaulted=True
+            )
+        elif variable is not None and variable.value is None:
+            variable.defaulted = True  # unknown, so its default stands in for it
+        return default
+
+    def substitute(self, node: Node) -> str:
+        """``$(basename X)`` is known; any other command substitution is not."""
+        command = next((c for c in node.named_children if c.type == "command"), None)
+        if command is None or self.command_name(command) != "basename":
+            raise _UnknownValueError
+        arguments = self.arguments(command)
+        if not arguments or arguments[0].text is None:
+            raise _UnknownValueError
+        return PurePosixPath(arguments[0].text).name
+
+
+class _UnknownValueError(Exception):
+    """A value only running the script could tell."""
+
+
+def calls(script: Script, evaluator: Evaluator, node: Node, depth: int = 0) -> Iterator[Call]:
+    """Walk ``node`` as it would run, into the script's functions, yielding commands.
+
+    Assignments on the way are evaluated, so later commands see them.
+    """
+    if depth > _MAX_DEPTH:
+        return
+    for child in node.children:
+        if child.type in ("variable_assignment", "declaration_command"):
+            evaluator.settle(child)
+        elif child.type == "command":
+            yield from _command(script, evaluator, child, depth)
+        elif child.type == "redirected_statement":
+            background = _backgrounded(child)
+            for found in calls(script, evaluator, child, depth):
+                yield Call(found.name, found.args, found.span, found.background or background)
+        elif child.type not in ("function_definition", "command_substitution", "heredoc_body"):
+            yield from calls(script, evaluator, child, depth)
+
+
+_MAX_DEPTH = 8
+
+
+def _command(script: Script, evaluator: Evaluator, node: Node, depth: int) -> Iterator[Call]:
+    name = evaluator.command_name(node)
+    if name in script.functions:
+        yield from calls(script, evaluator, script.functions[name], depth + 1)
+    elif name in (".", "source"):
+        evaluator.settle(node)
+    else:
+        yield Call(
+            name=name or "",
+            args=tuple(evaluator.arguments(node)),
+            span=script.span(node),
+            background=_backgrounded(node),
+        )
+
+
+def _backgrounded(node: Node) -> bool:
+    return node.next_sibling is not None and node.next_sibling.type == "&"
+
+
+def action(script: Script, name: str) -> Node | None:
+    """Find the body of the ``case "$1"`` arm for action ``name`` (``start``, ``stop``…).
+
+    While that arm is followed, ``$1`` is ``name`` (``start) $1 ;;`` calls ``start``).
+    """
+    script.variables["1"] = Variable(
+        value=name, span=Span(path=script.source.path, line=1, column=1)
+    )
+    for case in _descendants(script.root, "case_statement"):
+        value = case.child_by_field_name("value")
+        if value is None or "$1" not in script.text(value):
+            continue
+        for item in case.named_children:
+            if item.type != "case_item":
+                continue
+            patterns = [script.text(v).strip("'\"") for v in item.children_by_field_name("value")]
+            if name in patterns:
+                return item
+    return None
+
+
+def _descendants(node: Node, kind: str) -> Iterator[Node]:
+    for child in node.children:
+        if child.type == kind:
+            yield child
+        yield from _descendants(child, kind)
+
+
+def parse_command_string(text: str, source: Source, span: Span) -> tuple[Script, Node]:
+    """Parse the command string of ``su -c "…"`` as a script of its own, at ``span``."""
+    inner = Source(path=source.path, text=text)
+    tree = _parser().parse(text.encode())
+    return Script(source=inner, root=tree.root_node), tree.root_node
