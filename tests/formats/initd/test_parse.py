@@ -52,7 +52,8 @@ def test_lsb_dependencies_map_as_the_sysv_generator_does() -> None:
         ),
         ('prog=/usr/bin/web\ncase "$1" in start) daemon --user www $prog -d ;; esac\n', None),
         (
-            'case "$1" in start) su - www -c "nohup /usr/bin/web --fg > /dev/null 2>&1 &" ;; esac\n',
+            'case "$1" in start)\n'
+            '  su - www -c "nohup /usr/bin/web --fg > /dev/null 2>&1 &" ;;\nesac\n',
             ("/usr/bin/web", "--fg"),
         ),
     ],
