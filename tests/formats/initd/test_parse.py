@@ -99,3 +99,26 @@ def test_strict_fails_on_a_fallback() -> None:
         target_format="systemd",
     )
     assert any(loss.code == "SV730" and "no daemon" in loss.reason for loss in translation.losses)
+
+
+def test_init_d_script_runs_its_daemon_variables() -> None:
+    text = (
+        '#!/bin/sh\nif [ true != "$INIT_D_SCRIPT_SOURCED" ] ; then\n'
+        '    set "$0" "$@"; INIT_D_SCRIPT_SOURCED=true . /lib/init/init-d-script\nfi\n'
+        "DAEMON=/usr/sbin/agentd\nPIDFILE=/run/agentd.pid\n"
+        'do_start_prepare() { DAEMON_ARGS="-f -p $PIDFILE"; }\n'
+    )
+    service = parse(Source(path="/etc/init.d/agentd", text=text)).host.services[0]
+    assert service.start is not None
+    assert service.start.argv == ("/usr/sbin/agentd", "-f", "-p", "/run/agentd.pid")
+    assert service.pidfile == "/run/agentd.pid"
+
+
+def test_a_daemon_started_inside_a_command_substitution_is_found() -> None:
+    body = (
+        'case "${1}" in start)\n'
+        "  R=$(start-stop-daemon --start --pidfile /run/w.pid --exec /usr/sbin/web 2>&1) ;;\n"
+        "esac\n"
+    )
+    service = read(body).host.services[0]
+    assert service.start is not None and service.start.argv == ("/usr/sbin/web",)

@@ -263,7 +263,10 @@ def _daemon_fields(
     evaluator = Evaluator(script, lambda path, span: None)
     start_node = action(script, "start")
     start_calls = list(calls(script, evaluator, start_node)) if start_node is not None else []
-    found = [launch for call in start_calls for launch in _launches(call, script)]
+    names = {script.service_name, *(f.value for f in headers.chkconfig.get("processname", []))}
+    found = [launch for call in start_calls for launch in _launches(call, script, names)]
+    if not found and (launch := _init_d_script(script, evaluator)) is not None:
+        found = [launch]
     # a launcher's start beats a bare call, which may be a config check (tor --verify-config)
     launches = [x for x in found if x.launcher != "direct"] or found
     fields: dict[str, Any] = {}
@@ -326,7 +329,8 @@ def _stop_fields(
             spans["reload"] = hangup
 
 
-def _launches(call: Call, script: Script) -> list[daemons.Launch]:
+def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launch]:
+    """Recognise the daemon ``call`` starts; ``names`` are the daemon's likely names."""
     recognise = daemons.RECOGNISERS.get(call.name)
     if recognise is not None:
         found = recognise(call)
@@ -340,7 +344,7 @@ def _launches(call: Call, script: Script) -> list[daemons.Launch]:
         inner_calls = list(calls(inner, evaluator, root))
         if inner_calls:
             first = inner_calls[0]
-            inside = _launches(first, script) or [
+            inside = _launches(first, script, names) or [
                 daemons.Launch(
                     argv=(Word(first.name, command.span), *first.args),
                     span=call.span,
@@ -349,7 +353,8 @@ def _launches(call: Call, script: Script) -> list[daemons.Launch]:
                 )
             ]
             return [replace(inside[0], user=user, span=call.span)]
-    if call.name.startswith("/") and _named_by_variable(call, script):
+    named = PurePosixPath(call.name).name in names
+    if call.name.startswith("/") and (named or _named_by_variable(call, script)):
         return [
             daemons.Launch(
                 argv=(Word(call.name, call.span), *call.args),
@@ -359,6 +364,31 @@ def _launches(call: Call, script: Script) -> list[daemons.Launch]:
             )
         ]
     return []
+
+
+def _init_d_script(script: Script, evaluator: Evaluator) -> daemons.Launch | None:
+    """Debian's init-d-script runs $DAEMON $DAEMON_ARGS with $PIDFILE by itself."""
+    if "/lib/init/init-d-script" not in script.source.text:
+        return None
+    for hook in ("do_start_prepare",):
+        if hook in script.functions:
+            list(calls(script, evaluator, script.functions[hook]))
+    daemon = script.variables.get("DAEMON")
+    if daemon is None or not daemon.value:
+        return None
+    arguments = script.variables.get("DAEMON_ARGS")
+    words = [Word(daemon.value, daemon.span)]
+    if arguments is not None and arguments.value:
+        words += [Word(word, arguments.span) for word in arguments.value.split()]
+    pidfile = script.variables.get("PIDFILE")
+    default = f"/var/run/{PurePosixPath(daemon.value).name}.pid"
+    path = pidfile.value if pidfile is not None else default
+    return daemons.Launch(
+        argv=tuple(words),
+        span=daemon.span,
+        launcher="init-d-script",
+        pidfile=None if path in (None, "none") else Word(path, daemon.span),
+    )
 
 
 def _named_by_variable(call: Call, script: Script) -> bool:

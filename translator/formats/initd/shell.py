@@ -303,6 +303,8 @@ def calls(script: Script, evaluator: Evaluator, node: Node, depth: int = 0) -> I
     for child in node.children:
         if child.type in ("variable_assignment", "declaration_command"):
             evaluator.settle(child)
+            for inner in _descendants(child, "command_substitution"):  # R=$(daemon …)
+                yield from calls(script, evaluator, inner, depth)
         elif child.type == "command":
             yield from _command(script, evaluator, child, depth)
         elif child.type == "redirected_statement":
@@ -345,7 +347,7 @@ def action(script: Script, name: str) -> Node | None:
     )
     for case in _descendants(script.root, "case_statement"):
         value = case.child_by_field_name("value")
-        if value is None or "$1" not in script.text(value):
+        if value is None or script.text(value).strip('"') not in ("$1", "${1}"):
             continue
         for item in case.named_children:
             if item.type != "case_item":
