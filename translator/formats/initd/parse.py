@@ -268,6 +268,7 @@ def _daemon_fields(
     if not found and (launch := _init_d_script(script, evaluator)) is not None:
         found = [launch]
     # a launcher's start beats a bare call, which may be a config check (tor --verify-config)
+    found = [x for x in found if x.argv and x.argv[0].text]  # the program must be known
     launches = [x for x in found if x.launcher != "direct"] or found
     fields: dict[str, Any] = {}
     if not launches:

@@ -19,6 +19,11 @@ from tree_sitter import Language, Node, Parser
 from translator.formats.initd.quoting import unescape
 from translator.model import Source, Span
 
+_LIBRARIES = frozenset(
+    ["/lib/lsb/init-functions", "/lib/init/vars.sh", "/etc/rc.d/init.d/functions",
+     "/etc/init.d/functions", "/etc/rc.status", "/lib/init/init-d-script"]
+)  # fmt: skip
+"""Distribution libraries init scripts source for their helpers (log_*, daemon, …)."""
 REFERENCE = "\x00"
 """Marks a reference to an env-file variable inside an evaluated word: ``\\x00NAME\\x00``."""
 
@@ -75,6 +80,7 @@ class Script:
     """Each sourced env file: path, where, pure KEY=value (True), shell code (False),
     absent (None)."""
     error_spans: list[Span] = field(default_factory=list)
+    reads_unknown_files: bool = False
 
     @property
     def name(self) -> str:
@@ -165,7 +171,10 @@ class Evaluator:
     def source_env(self, path: str, span: Span) -> None:
         """Read an env file the script sources; only /etc/default and /etc/sysconfig."""
         if not path.startswith(("/etc/default/", "/etc/sysconfig/")):
-            return  # a distribution library (/lib/lsb/init-functions): not evaluated
+            # a distribution library sets no variable a daemon's command uses; any other
+            # file might, so what is never set here is unknown rather than empty
+            self.script.reads_unknown_files |= path not in _LIBRARIES
+            return
         own = PurePosixPath(path).name == self.script.service_name
         found = self.load_env(path, span)
         if found is None:
@@ -244,7 +253,11 @@ class Evaluator:
         variable = self.script.variables.get(name)
         if variable is None and name.isidentifier():
             # never set: empty, as in the shell, unless an env file the unit reads sets it
-            return f"{REFERENCE}{name}{REFERENCE}" if self.script.env_files else ""
+            if self.script.env_files:
+                return f"{REFERENCE}{name}{REFERENCE}"
+            if self.script.reads_unknown_files:
+                raise _UnknownValueError
+            return ""
         if variable is None or variable.value is None:
             raise _UnknownValueError
         if variable.from_env_file:
