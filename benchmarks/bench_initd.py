@@ -196,10 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (options.corpus / "debian/PAIRS.tsv").is_file():
         print(f"no PAIRS.tsv under {options.corpus}", file=sys.stderr)
         return 2
-    same, total = accuracy(options.corpus, options.tsv)
+    same, executable, total = accuracy(options.corpus, options.tsv)
     print(
         f"accuracy: {same}/{total} pairs run the same executable with the same key "
-        f"arguments ({100 * same / total:.0f}%); systemd-sysv-generator: 0/{total} (0%)"
+        f"arguments ({100 * same / total:.0f}%); {executable}/{total} the same executable "
+        f"({100 * executable / total:.0f}%); systemd-sysv-generator: 0/{total} (0%)"
     )
     print(f"verdicts per pair: {options.tsv}")
     scripts = sorted(p for p in options.corpus.glob("debian/*/etc/init.d/*") if p.is_file())
