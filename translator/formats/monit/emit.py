@@ -601,7 +601,8 @@ def _limits(service: Service, cycle: float, losses: LossLog) -> Iterator[str]:
             reason=f"monit counts restarts in whole cycles (1 to {MAX_CYCLES}, at least one "
             f"per restart), not {_interval(limit.interval)}",
         )
-    yield f"  if {limit.burst} restarts within {cycles} cycles then {_ACTION_WORDS[limit.action]}"
+    word = "unmonitor" if limit.action is Action.GIVE_UP else _ACTION_WORDS[limit.action]
+    yield f"  if {limit.burst} restarts within {cycles} cycles then {word}"
 
 
 def _interval(seconds: float | None) -> str:

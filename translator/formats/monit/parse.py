@@ -644,6 +644,10 @@ def _count_detail(children: list[Token]) -> tuple[tuple[str, str], ...]:
 
 
 def _limit_applier(limit: _RestartLimit, action: Action, span: Span) -> Callable[[_Draft], None]:
+    # At a restart limit, "unmonitor" and its old name "timeout" both give up on it.
+    if action is Action.UNMONITOR:
+        action = Action.GIVE_UP
+
     def apply(draft: _Draft) -> None:
         draft.restart_limit = (limit.burst, limit.cycles, action, span)
         draft.spans["start_limit"] = span
