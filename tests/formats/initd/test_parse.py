@@ -122,3 +122,25 @@ def test_a_daemon_started_inside_a_command_substitution_is_found() -> None:
     )
     service = read(body).host.services[0]
     assert service.start is not None and service.start.argv == ("/usr/sbin/web",)
+
+
+def test_what_the_start_action_sets_up_before_the_daemon_is_read() -> None:
+    body = (
+        "DAEMON=/usr/sbin/web\nexport LANG=C.UTF-8\n"
+        "start() {\n  cd /srv/web\n  umask 027\n  ulimit -n 8192\n  $DAEMON -t || exit 1\n"
+        "  touch /var/lock/subsys/web\n  $DAEMON -c /etc/web.conf\n}\n"
+        'case "$1" in start) start ;; esac\n'
+    )
+    result = read(body)
+    service = result.host.services[0]
+    assert service.start is not None and service.start.argv == (
+        "/usr/sbin/web",
+        "-c",
+        "/etc/web.conf",
+    )
+    assert service.working_directory == "/srv/web"
+    assert service.umask == "027"
+    assert [(x.resource, x.value) for x in service.limits] == [("nofile", "8192")]
+    assert [h.command.argv for h in service.hooks] == [("/usr/sbin/web", "-t")]
+    assert service.environment == (("LANG", "C.UTF-8"),)
+    assert any("/var/lock/subsys" in d.message for d in result.diagnostics)

@@ -33,8 +33,11 @@ from translator.model import (
     Dependency,
     EnvironmentFile,
     Extra,
+    Hook,
+    HookTime,
     Host,
     Origin,
+    ResourceLimit,
     RestartPolicy,
     RestartWhen,
     Service,
@@ -269,6 +272,7 @@ def _daemon_fields(
         found = [launch]
     # a launcher's start beats a bare call, which may be a config check (tor --verify-config)
     found = [x for x in found if x.argv and x.argv[0].text]  # the program must be known
+    found = [x for x in found if not _is_config_test(x)]
     launches = [x for x in found if x.launcher != "direct"] or found
     fields: dict[str, Any] = {}
     if not launches:
@@ -297,6 +301,11 @@ def _daemon_fields(
         fields["group"] = launch.group
     if launch.directory:
         fields["working_directory"] = launch.directory
+    fields |= _surroundings(
+        [c for c in start_calls if _before(c.span, launch.span)], launch, reading
+    )
+    if environment := _exported(script):
+        fields["environment"] = environment
     fields["environment_files"] = tuple(
         EnvironmentFile(path=path, is_optional=True)
         for path, _, pure in script.env_files
@@ -304,6 +313,70 @@ def _daemon_fields(
     )
     _stop_fields(script, evaluator, fields, spans)
     return fields
+
+
+def _before(span: Span, other: Span) -> bool:
+    return (span.path, span.line, span.column) < (other.path, other.line, other.column)
+
+
+_CONFIG_TESTS = ("-t", "-T", "configtest", "--test-config", "--verify-config", "-n")
+
+
+def _is_config_test(launch: daemons.Launch) -> bool:
+    """Say whether a bare call of the daemon only tests its config (``nginx -t``)."""
+    return launch.launcher == "direct" and any(w.text in _CONFIG_TESTS for w in launch.argv[1:])
+
+
+def _surroundings(earlier: list[Call], launch: daemons.Launch, reading: _Reading) -> dict[str, Any]:
+    """Read what the start action does before the launch.
+
+    That is cd, umask, ulimit -n, the daemon's own config test (a hook before the start)
+    and SysV's lock file (dropped, reported).
+    """
+    fields: dict[str, Any] = {}
+    program = launch.argv[0].text
+    hooks = []
+    for call in earlier:
+        words = [w.text or "" for w in call.args]
+        moved = launch.directory or "login shell" in launch.notes
+        if call.name == "cd" and words and words[0].startswith("/") and not moved:
+            fields["working_directory"] = words[0]
+        elif call.name == "umask" and words and words[0].isdigit():
+            fields["umask"] = words[0]
+        elif call.name == "ulimit" and words[:1] == ["-n"] and len(words) > 1:
+            fields["limits"] = (ResourceLimit(resource="nofile", value=words[1]),)
+        elif call.name == program and any(w in _CONFIG_TESTS for w in words):
+            argv = (call.name, *words)
+            hooks.append(
+                Hook(
+                    when=HookTime.BEFORE_START,
+                    command=Command(argv=argv, origin=Origin(span=call.span)),
+                    origin=Origin(span=call.span),
+                )
+            )
+        elif call.name == "touch" and any("/var/lock/subsys/" in w for w in words):
+            reading.lose(
+                call.span,
+                "start",
+                "SysV's /var/lock/subsys lock file",
+                "dropped (systemd tracks it)",
+            )
+    if hooks:
+        fields["hooks"] = tuple(hooks)
+    return fields
+
+
+def _exported(script: Script) -> tuple[tuple[str, str], ...]:
+    """Give the variables the script exports (bar PATH), as the daemon's environment."""
+    return tuple(
+        (name, variable.value)
+        for name, variable in script.variables.items()
+        if name in script.exported
+        and name != "PATH"
+        and variable.value is not None
+        and not variable.from_env_file
+        and REFERENCE not in variable.value
+    )
 
 
 def _stop_fields(
@@ -353,7 +426,9 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
                     forks=not first.background,
                 )
             ]
-            return [replace(inside[0], user=user, span=call.span)]
+            login = any(w.text in ("-", "-l", "--login") for w in call.args)
+            notes = ("login shell",) if login else ()  # it starts in the user's home
+            return [replace(inside[0], user=user, span=call.span, notes=notes)]
     named = PurePosixPath(call.name).name in names
     if call.name.startswith("/") and (named or _named_by_variable(call, script)):
         return [

@@ -81,6 +81,7 @@ class Script:
     absent (None)."""
     error_spans: list[Span] = field(default_factory=list)
     reads_unknown_files: bool = False
+    exported: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -148,6 +149,13 @@ class Evaluator:
         """Evaluate what ``node`` sets: assignments, exports, sourced env files."""
         if node.type == "variable_assignment":
             self.assign(node)
+        elif node.type == "declaration_command" and self.script.text(node).startswith("export"):
+            for child in node.named_children:
+                name = child.child_by_field_name("name") if child.type != "variable_name" else child
+                if name is not None:
+                    self.script.exported.add(self.script.text(name))
+                if child.type == "variable_assignment":
+                    self.assign(child)
         elif node.type == "command" and self.command_name(node) in (".", "source"):
             arguments = self.arguments(node)
             if arguments and arguments[0].text:
