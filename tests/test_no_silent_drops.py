@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from tests.asserts import model_differences
+from tests.asserts import READ_BACK, model_differences
 from translator import api
 from translator.formats import FORMATS
 from translator.formats._capabilities import FIELDS, Support, support
@@ -153,7 +153,8 @@ def test_every_field_is_written_or_reported(target) -> None:
     sources = [
         Source(path=name, text=text) for name, text in sorted(files.items()) if "/" not in name
     ]
-    back = api.parse(sources, source_format=target.id, load_include=None).host
+    options = READ_BACK.get(target.id)
+    back = api.parse(sources, source_format=target.id, load_include=None, options=options).host
     defaults = getattr(target.module, "DEFAULTS", {})
     assert list(model_differences(HOST, back, tuple(losses.losses), defaults)) == []
 
@@ -164,7 +165,9 @@ def _round_trip(target) -> tuple[list, Host]:
     sources = [
         Source(path=name, text=text) for name, text in sorted(files.items()) if "/" not in name
     ]
-    return losses.losses, api.parse(sources, source_format=target.id, load_include=None).host
+    options = READ_BACK.get(target.id)
+    back = api.parse(sources, source_format=target.id, load_include=None, options=options)
+    return losses.losses, back.host
 
 
 def _top(path: str) -> str:

@@ -10,8 +10,10 @@ from tests.asserts import FIXTURES, read_expected
 from tests.validators import (
     SUPERVISOR_INTERPRETERS,
     monit_check,
+    shell_check,
     supervisor_check,
     systemd_verify,
+    sysv_generated_unit,
 )
 
 SYSTEMD_OUTPUTS = sorted(FIXTURES.glob("*/*/expected/systemd"))
@@ -86,3 +88,23 @@ def test_supervisor_rejects_a_broken_program(python: str) -> None:
     status, output = supervisor_check({"x.conf": "[program:x]\nautorestart=perhaps\n"}, python)
     assert status != 0
     assert "autorestart" in output
+
+
+INIT_SCRIPTS = sorted(p for p in FIXTURES.glob("*/*/expected/initd/*") if p.is_file())
+
+
+@pytest.mark.parametrize("script", INIT_SCRIPTS, ids=lambda p: f"{p.parents[2].name}/{p.name}")
+def test_init_scripts_pass_the_shells_and_shellcheck(script: Path) -> None:
+    assert shell_check(script) == []
+
+
+@pytest.mark.parametrize("script", INIT_SCRIPTS, ids=lambda p: f"{p.parents[2].name}/{p.name}")
+def test_the_sysv_generator_reads_our_description_and_ordering(script: Path) -> None:
+    unit = sysv_generated_unit(script)
+    header = script.read_text()
+    assert unit, "systemd-sysv-generator made no unit"
+    if "# Short-Description:" in header:
+        described = header.split("# Short-Description:")[1].splitlines()[0].strip()
+        assert f"Description=LSB: {described}" in unit
+    if "$network" in header.split("### END INIT INFO")[0]:
+        assert "After=network-online.target" in unit

@@ -193,3 +193,43 @@ def prepare_host(text: str) -> None:
     for user in _USER.findall(text):
         if subprocess.run(["id", "-u", user], capture_output=True, check=False).returncode:
             subprocess.run(["useradd", "--system", "--no-create-home", user], check=True)
+
+
+def shell_check(script: Path) -> list[str]:
+    """Run ``bash -n``, ``dash -n`` and ``shellcheck -s sh`` on ``script``; their output."""
+    findings = []
+    for command in (
+        [require("bash"), "-n"],
+        [require("dash"), "-n"],
+        [require("shellcheck"), "-s", "sh"],
+    ):
+        result = subprocess.run(
+            [*command, str(script)], capture_output=True, text=True, check=False, timeout=60
+        )
+        if result.returncode or result.stdout or result.stderr:
+            findings.append(f"{command[0]}: {result.stdout}{result.stderr}")
+    return findings
+
+
+def sysv_generated_unit(script: Path) -> str:
+    """What systemd-sysv-generator makes of ``script`` (offline, in a scratch tree)."""
+    generator = Path("/lib/systemd/system-generators/systemd-sysv-generator")
+    if not generator.exists():
+        require("systemd-sysv-generator")  # fails in CI, skips elsewhere
+    with tempfile.TemporaryDirectory(prefix="svconv-sysv-") as scratch:
+        root = Path(scratch)
+        init = root / "init.d"
+        init.mkdir()
+        shutil.copy(script, init / script.name)
+        (init / script.name).chmod(0o755)
+        out = root / "out"
+        out.mkdir()
+        subprocess.run(
+            [str(generator), str(out), str(out), str(out)],
+            env={"SYSTEMD_SYSVINIT_PATH": str(init), "SYSTEMD_SYSVRCND_PATH": str(root / "rc")},
+            capture_output=True,
+            check=False,
+            timeout=60,
+        )
+        unit = out / f"{script.name}.service"
+        return unit.read_text() if unit.exists() else ""

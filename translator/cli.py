@@ -95,6 +95,13 @@ def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="systemd: the version that will read the units (219: CentOS 7's).",
         ),
         click.option(
+            "--restart",
+            type=click.Choice(["on-failure", "no"]),
+            default="on-failure",
+            show_default=True,
+            help="init.d: restart a daemon that dies (SysV never did), or keep SysV's way.",
+        ),
+        click.option(
             "--env",
             "environ",
             multiple=True,
@@ -152,6 +159,7 @@ def _run_conversion(
     poll_interval: float | None,
     systemd_version: int,
     keep_dropins: bool,
+    restart: str,
 ) -> None:
     try:
         translation = api.convert(
@@ -164,6 +172,7 @@ def _run_conversion(
                 host_node_name=io.host_name(),
                 poll_interval=poll_interval,
                 keep_dropins=keep_dropins,
+                restarts_daemons=restart == "on-failure",
             ),
             emit=api.EmitOptions(
                 companion=health_checks == "keep",

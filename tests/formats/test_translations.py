@@ -7,13 +7,16 @@ import pytest
 from tests.asserts import Case, assert_translates
 
 CASES = [
-    Case("dummy", read="monit", write=("systemd", "monit", "supervisord")),
+    Case("dummy", read="monit", write=("systemd", "monit", "supervisord", "initd")),
     Case("crond", read="monit", write=("systemd", "monit")),
     Case("sshd", read="monit", write=("systemd", "monit")),
     Case("full-process", read="monit", write=("systemd", "monit", "supervisord")),
     Case("watch-only", read="monit", write=("systemd", "monit")),
     Case(
-        "webapp", read="systemd", write=("monit", "systemd", "supervisord"), input="webapp.service"
+        "webapp",
+        read="systemd",
+        write=("monit", "systemd", "supervisord", "initd"),
+        input="webapp.service",
     ),
     Case("web", read="supervisord", write=("systemd", "monit", "supervisord"), input="web.conf"),
     Case(
@@ -23,7 +26,7 @@ CASES = [
         input="backup.service backup.timer backup.path",
     ),
     *(
-        Case(case, read="initd", write=("systemd", "monit", "supervisord"), input=script)
+        Case(case, read="initd", write=("systemd", "monit", "supervisord", "initd"), input=script)
         for case, script in (
             ("rhel-nginx", "root/etc/init.d/nginx"),
             ("debian-app", "root/etc/init.d/queue"),

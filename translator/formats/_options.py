@@ -44,6 +44,8 @@ class ParseOptions:
     into their unit (to write them back separately).
     ``root``: the host tree an init script's ``/etc/default`` files are read from (None:
     the directory above the script's ``etc/``).
+    ``restarts_daemons``: an init script's daemon gets Restart=on-failure (reported);
+    False keeps SysV's way, which never restarts it.
     """
 
     environ: Mapping[str, str] = field(default_factory=dict)
@@ -51,3 +53,4 @@ class ParseOptions:
     poll_interval: float | None = None
     keep_dropins: bool = False
     root: str | None = None
+    restarts_daemons: bool = True

@@ -1,10 +1,40 @@
-"""SysV init scripts: read their headers and the daemon their start action runs.
+"""SysV init scripts: read the daemon a script starts, and write self-contained ones.
 
 Imports: model, diagnostics, errors, formats/_options.
 """
 
+from translator.formats._capabilities import Support
+from translator.formats.initd.emit import emit
 from translator.formats.initd.parse import detect, parse
+from translator.model import Output
 
 ID = "initd"
+DEFAULTS: dict[str, object] = {
+    "stop_signal": "SIGTERM",
+    "stop_timeout": 10.0,
+    "stderr": Output(kind="inherit"),
+}
+"""What svconv's scripts do where the model leaves a field unsaid."""
+CAPABILITIES: dict[str, Support] = {
+    "description": Support.FULL,
+    "user": Support.FULL,
+    "working_directory": Support.FULL,
+    "umask": Support.FULL,
+    "pidfile": Support.FULL,
+    "start": Support.PARTIAL,
+    "stop": Support.PARTIAL,
+    "reload": Support.PARTIAL,
+    "daemonizes": Support.PARTIAL,
+    "environment": Support.PARTIAL,
+    "environment_files": Support.PARTIAL,
+    "stdout": Support.PARTIAL,
+    "stop_signal": Support.PARTIAL,
+    "stop_timeout": Support.PARTIAL,
+    "hooks": Support.PARTIAL,
+    "limits": Support.PARTIAL,
+    "dependencies": Support.PARTIAL,
+    "enabled_at_boot": Support.PARTIAL,
+}
+"""What its scripts hold of the model; any other field is reported when set."""
 
-__all__ = ["ID", "detect", "parse"]
+__all__ = ["CAPABILITIES", "DEFAULTS", "ID", "detect", "emit", "parse"]

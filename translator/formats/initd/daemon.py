@@ -196,9 +196,11 @@ def stopping(calls: Iterable[Call]) -> Stopping:
             if "signal" in options and options["signal"].text:
                 signal = _signal_name(options["signal"].text)
             return Stopping(signal=signal, timeout=timeout, span=call.span)
+        texts = [w.text or "" for w in call.args]
+        signal = next((_signal_name(t[1:]) for t in texts if _is_signal_flag(t)), None)
+        if call.name in ("kill", "/bin/kill") and signal not in (None, "SIGKILL"):
+            return Stopping(signal=signal, span=call.span)  # KILL comes after the timeout
         if call.name == "killproc":
-            texts = [w.text or "" for w in call.args]
-            signal = next((_signal_name(t[1:]) for t in texts if _is_signal_flag(t)), None)
             delay = texts[texts.index("-d") + 1] if "-d" in texts[:-1] else None
             timeout = float(delay) if delay and delay.isdigit() else None
             return Stopping(signal=signal, timeout=timeout, span=call.span)
@@ -206,10 +208,11 @@ def stopping(calls: Iterable[Call]) -> Stopping:
 
 
 def reloads_by_hangup(calls: Iterable[Call]) -> Span | None:
-    """Where the reload arm sends the daemon SIGHUP (killproc -HUP, start-stop-daemon)."""
+    """Where the reload arm sends the daemon SIGHUP (killproc, kill, start-stop-daemon)."""
     for call in calls:
         texts = [w.text or "" for w in call.args]
-        if call.name == "killproc" and any(t in ("-HUP", "-1", "-SIGHUP") for t in texts):
+        hangup = any(t in ("-HUP", "-1", "-SIGHUP", "-s HUP") for t in texts)
+        if call.name in ("killproc", "kill", "/bin/kill") and hangup:
             return call.span
         if call.name == "start-stop-daemon":
             options, flags, _ = start_stop_daemon(call)

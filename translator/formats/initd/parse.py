@@ -112,6 +112,16 @@ def parse(
             )
         )
     service = _service(name, source, headers, script, reading)
+    if (options or ParseOptions()).restarts_daemons:
+        restart_span = Span(path=source.path, line=1, column=1)
+        reading.lose(
+            restart_span,
+            "restart",
+            "SysV never restarts a daemon that dies",
+            "Restart=on-failure added (--restart no keeps SysV's way)",
+        )
+        restart = RestartPolicy(when=RestartWhen.ON_FAILURE, origin=Origin(span=restart_span))
+        service = replace(service, restart=restart)
     span = Span(path=source.path, line=1, column=1)
     return ParseResult(
         host=Host(services=(service,), origin=Origin(span=span)),
@@ -164,16 +174,8 @@ def _service(
     spans: dict[str, Span] = {}
     fields = _header_fields(headers, reading, spans)
     fields |= _daemon_fields(name, script, headers, reading, spans)
-    restart_span = Span(path=source.path, line=1, column=1)
-    reading.lose(
-        restart_span,
-        "restart",
-        "SysV never restarts a daemon that dies",
-        "Restart=on-failure added",
-    )
     return Service(
         name=name,
-        restart=RestartPolicy(when=RestartWhen.ON_FAILURE, origin=Origin(span=restart_span)),
         managed_by=FORMAT,
         origin=Origin(
             span=Span(path=source.path, line=1, column=1), fields=tuple(sorted(spans.items()))
@@ -287,12 +289,8 @@ def _daemon_fields(
         )
     fields["start"] = _command(launch, reading)
     spans["start"] = launch.span
-    if launch.pidfile is not None and launch.pidfile.text:
-        fields["pidfile"] = launch.pidfile.text.replace(REFERENCE, "")
-        spans["pidfile"] = launch.pidfile.span
-    elif (pidfile := headers.tag("pidfile")) is not None:
-        fields["pidfile"] = pidfile.value
-        spans["pidfile"] = pidfile.span
+    if (pidfile := _pidfile(launch, headers, script)) is not None:
+        fields["pidfile"], spans["pidfile"] = pidfile
     fields["daemonizes"] = launch.forks
     spans["daemonizes"] = launch.span
     if launch.user and launch.user not in ("root", "0"):
@@ -313,6 +311,18 @@ def _daemon_fields(
     )
     _stop_fields(script, evaluator, fields, spans)
     return fields
+
+
+def _pidfile(launch: daemons.Launch, headers: Headers, script: Script) -> tuple[str, Span] | None:
+    """Find the daemon's pidfile: the launcher's, the ``# pidfile:`` tag, or $PIDFILE."""
+    if launch.pidfile is not None and launch.pidfile.text:
+        return launch.pidfile.text.replace(REFERENCE, ""), launch.pidfile.span
+    if (tag := headers.tag("pidfile")) is not None:
+        return tag.value, tag.span
+    variable = script.variables.get("PIDFILE")
+    if launch.forks and variable is not None and variable.value:  # a bare start names it
+        return variable.value, variable.span
+    return None
 
 
 def _before(span: Span, other: Span) -> bool:
@@ -384,7 +394,16 @@ def _stop_fields(
 ) -> None:
     stop_node = action(script, "stop")
     if stop_node is not None:
-        stopping = daemons.stopping(calls(script, evaluator, stop_node))
+        stop_calls = list(calls(script, evaluator, stop_node))
+        stopping = daemons.stopping(stop_calls)
+        waits = script.variables.get("STOP_TIMEOUT")  # svconv's own scripts say it so
+        if stopping.timeout is None and waits is not None and (waits.value or "").isdigit():
+            stopping = replace(stopping, timeout=float(waits.value or 0))
+        command = next((c for c in stop_calls if c.name.startswith("/")), None)
+        if command is not None and all(w.text is not None for w in command.args):
+            argv = (command.name, *(w.text or "" for w in command.args))
+            fields["stop"] = Command(argv=argv, origin=Origin(span=command.span))
+            spans["stop"] = command.span
         if stopping.signal:
             fields["stop_signal"] = stopping.signal
         if stopping.timeout is not None:
@@ -414,7 +433,8 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
         user, command = switched
         inner, root = parse_command_string(command.text or "", script.source, command.span)
         evaluator = Evaluator(inner, lambda path, span: None)
-        evaluator.script.variables = script.variables
+        inner.variables, inner.env_files = script.variables, script.env_files  # one shell
+        inner.reads_unknown_files = script.reads_unknown_files
         inner_calls = list(calls(inner, evaluator, root))
         if inner_calls:
             first = inner_calls[0]

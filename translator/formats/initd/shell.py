@@ -346,10 +346,12 @@ def _command(script: Script, evaluator: Evaluator, node: Node, depth: int) -> It
     elif name in (".", "source"):
         evaluator.settle(node)
     else:
+        span = script.span(node)
+        first, *rest = (name or "").split() or [""]  # an unquoted $CMD splits into words
         yield Call(
-            name=name or "",
-            args=tuple(evaluator.arguments(node)),
-            span=script.span(node),
+            name=first,
+            args=(*(Word(word, span) for word in rest), *evaluator.arguments(node)),
+            span=span,
             background=_backgrounded(node),
         )
 
