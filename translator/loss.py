@@ -123,6 +123,17 @@ class LossLog:
                 reason=f"{target} has no equivalent of {what}",
             )
 
+    def no_start(self, service: Service, *, written: str) -> None:
+        """Record that a process without a start command gets no ``written`` file."""
+        self.unsupported(
+            service.origin,
+            "service",
+            service=service.name,
+            code="SV702",
+            reason="no start command to run",
+            action=f"no {written} written",
+        )
+
     def ordered(self) -> list[Loss]:
         """Return the losses sorted by position, then code, without duplicates."""
         unique = {

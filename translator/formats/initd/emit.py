@@ -74,14 +74,7 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
             )
             continue
         if service.start is None:
-            losses.unsupported(
-                service.origin,
-                "service",
-                service=service.name,
-                code="SV702",
-                reason="no start command",
-                action="no script written",
-            )
+            losses.no_start(service, written="script")
             continue
         _report(service, losses)
         files[service.name] = _script(service, options, losses)

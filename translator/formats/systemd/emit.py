@@ -73,15 +73,8 @@ def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:
         _report_monitoring(service, options, losses)
         if not service.is_process:
             continue
-        if service.start is None and not service.runs_once:
-            losses.unsupported(
-                service.origin,
-                "service",
-                service=service.name,
-                code="SV702",
-                reason="no start command: systemd refuses a service without ExecStart=",
-                action="no unit written",
-            )
+        if service.start is None and not service.runs_once:  # systemd would refuse it
+            losses.no_start(service, written="unit")
             continue
         wrapped = wrapped_unit(service)
         if wrapped is not None:
