@@ -32,6 +32,9 @@ CASES = [
             ("debian-app", "root/etc/init.d/queue"),
             ("su-nohup", "root/etc/init.d/reporter"),
             ("no-daemon", "root/etc/init.d/firewall"),
+            ("rhel-sshd", "root/etc/rc.d/init.d/sshd"),
+            ("init-d-script", "root/etc/init.d/metricsd"),
+            ("mysqld-safe", "root/etc/init.d/appdb"),
         )
     ),
     Case("dropin", read="systemd", write=("systemd", "supervisord", "monit"), input="app.service"),

@@ -299,6 +299,7 @@ def _daemon_fields(
         fields["group"] = launch.group
     if launch.directory:
         fields["working_directory"] = launch.directory
+    _report_lock_files(start_calls, reading)
     fields |= _surroundings(
         [c for c in start_calls if _before(c.span, launch.span)], launch, reading
     )
@@ -323,6 +324,17 @@ def _pidfile(launch: daemons.Launch, headers: Headers, script: Script) -> tuple[
     if launch.forks and variable is not None and variable.value:  # a bare start names it
         return variable.value, variable.span
     return None
+
+
+def _report_lock_files(start_calls: list[Call], reading: _Reading) -> None:
+    for call in start_calls:
+        if call.name == "touch" and any("/var/lock/subsys/" in (w.text or "") for w in call.args):
+            reading.lose(
+                call.span,
+                "start",
+                "SysV's /var/lock/subsys lock file",
+                "dropped (systemd tracks it)",
+            )
 
 
 def _before(span: Span, other: Span) -> bool:
@@ -363,13 +375,6 @@ def _surroundings(earlier: list[Call], launch: daemons.Launch, reading: _Reading
                     command=Command(argv=argv, origin=Origin(span=call.span)),
                     origin=Origin(span=call.span),
                 )
-            )
-        elif call.name == "touch" and any("/var/lock/subsys/" in w for w in words):
-            reading.lose(
-                call.span,
-                "start",
-                "SysV's /var/lock/subsys lock file",
-                "dropped (systemd tracks it)",
             )
     if hooks:
         fields["hooks"] = tuple(hooks)
@@ -449,7 +454,8 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
             login = any(w.text in ("-", "-l", "--login") for w in call.args)
             notes = ("login shell",) if login else ()  # it starts in the user's home
             return [replace(inside[0], user=user, span=call.span, notes=notes)]
-    named = PurePosixPath(call.name).name in names
+    # a program named like the daemon, or anything the start action leaves running (&)
+    named = PurePosixPath(call.name).name in names or call.background
     if call.name.startswith("/") and (named or _named_by_variable(call, script)):
         return [
             daemons.Launch(
