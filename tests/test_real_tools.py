@@ -9,6 +9,7 @@ import pytest
 from tests.asserts import FIXTURES, read_expected
 from tests.validators import (
     SUPERVISOR_INTERPRETERS,
+    insserv_check,
     monit_check,
     shell_check,
     supervisor_check,
@@ -108,3 +109,14 @@ def test_the_sysv_generator_reads_our_description_and_ordering(script: Path) -> 
         assert f"Description=LSB: {described}" in unit
     if "$network" in header.split("### END INIT INFO")[0]:
         assert "After=network-online.target" in unit
+
+
+def test_insserv_accepts_the_headers_of_every_written_script() -> None:
+    assert INIT_SCRIPTS
+    assert insserv_check(INIT_SCRIPTS) == []
+
+
+def test_insserv_complains_about_a_broken_header(tmp_path: Path) -> None:
+    broken = tmp_path / "broken"
+    broken.write_text("#!/bin/sh\n### BEGIN INIT INFO\n# Provides: broken\n")
+    assert insserv_check([broken]) != []

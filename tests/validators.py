@@ -233,3 +233,30 @@ def sysv_generated_unit(script: Path) -> str:
         )
         unit = out / f"{script.name}.service"
         return unit.read_text() if unit.exists() else ""
+
+
+def insserv_check(scripts: list[Path]) -> list[str]:
+    """Run ``insserv -n`` (a dry run) over ``scripts`` in a scratch tree; its complaints.
+
+    Its one line about the dry run itself is not a complaint.
+    """
+    insserv = require("insserv")
+    with tempfile.TemporaryDirectory(prefix="svconv-insserv-") as scratch:
+        root = Path(scratch)
+        init = root / "init.d"
+        init.mkdir()
+        for level in ("0", "1", "2", "3", "4", "5", "6", "S"):
+            (root / f"rc{level}.d").mkdir()
+        for script in scripts:
+            shutil.copy(script, init / script.name)
+            (init / script.name).chmod(0o755)
+        result = subprocess.run(
+            [insserv, "-n", "-s", "-c", "/etc/insserv.conf", "-p", str(init)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+            cwd=init,
+        )
+        lines = result.stderr.splitlines()
+        return [line for line in lines if "dryrun, not creating" not in line]
