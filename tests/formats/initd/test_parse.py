@@ -144,3 +144,22 @@ def test_what_the_start_action_sets_up_before_the_daemon_is_read() -> None:
     assert [h.command.argv for h in service.hooks] == [("/usr/sbin/web", "-t")]
     assert service.environment == (("LANG", "C.UTF-8"),)
     assert any("/var/lock/subsys" in d.message for d in result.diagnostics)
+
+
+@pytest.mark.parametrize(
+    ("body", "level"),
+    [
+        ('case "$1" in start) start-stop-daemon --start --exec /usr/sbin/web ;; esac\n', "high"),
+        (
+            "P=$(sed -n 1p /etc/x)\n"
+            'case "$1" in start) start-stop-daemon --start --pidfile ${P:-/run/w.pid} '
+            "--exec /usr/sbin/web ;; esac\n",
+            "medium",
+        ),
+        ('case "$1" in start) echo nothing ;; esac\n', "low"),
+    ],
+    ids=["high", "medium", "low"],
+)
+def test_each_reading_says_how_sure_it_is(body: str, level: str) -> None:
+    notes = [d.message for d in read(body).diagnostics if d.code == "SV732"]
+    assert len(notes) == 1 and notes[0].endswith(f": {level} confidence")

@@ -67,7 +67,6 @@ class _Reading:
 
     name: str
     notes: list[Diagnostic] = field(default_factory=list)
-    guessed: bool = False  # a default stood in for an unknown value, or an env file is absent
 
     def lose(self, span: Span, field_name: str, message: str, action_taken: str) -> None:
         self.notes.append(
@@ -112,6 +111,7 @@ def parse(
             )
         )
     service = _service(name, source, headers, script, reading)
+    reading.notes.append(_confidence(service, script, reading))
     if (options or ParseOptions()).restarts_daemons:
         restart_span = Span(path=source.path, line=1, column=1)
         reading.lose(
@@ -126,6 +126,30 @@ def parse(
     return ParseResult(
         host=Host(services=(service,), origin=Origin(span=span)),
         diagnostics=tuple(reading.notes),
+    )
+
+
+def _confidence(service: Service, script: Script, reading: _Reading) -> Diagnostic:
+    """Say how sure the reading of the daemon is.
+
+    High when every value was known; medium when a default stood in for one, a value of
+    the command was unknown, or the env file is absent; low when no daemon was found.
+    """
+    starts = [n.message for n in reading.notes if n.loss and n.loss.field == "start"]
+    defaulted = any(variable.defaulted for variable in script.variables.values())
+    absent = any(pure is None for _, _, pure in script.env_files)
+    if any("no daemon" in message for message in starts):
+        level = "low"
+    elif defaulted or absent or any("lock file" not in message for message in starts):
+        level = "medium"
+    else:
+        level = "high"
+    program = service.start.argv[0] if service.start else "nothing"
+    return Diagnostic(
+        code="SV732",
+        severity=Severity.INFO,
+        span=Span(path=script.source.path, line=1, column=1),
+        message=f"starts {program}: {level} confidence",
     )
 
 
