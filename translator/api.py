@@ -16,7 +16,7 @@ from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Sever
 from translator.errors import ParseError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
 from translator.formats._capabilities import matrix
-from translator.formats._options import EmitOptions, ParseOptions
+from translator.formats._options import WATCHER, EmitOptions, ParseOptions
 from translator.loss import Loss, LossLog
 from translator.model import Command, Host, Origin, Service, ServiceKind, Source, Span
 
@@ -30,7 +30,6 @@ __all__ = [
     "read_sources",
 ]
 
-WATCHER = "monit"
 """The format that keeps checks a target cannot do (ports, files, alerts) working."""
 
 

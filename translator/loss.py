@@ -123,6 +123,31 @@ class LossLog:
                 reason=f"{target} has no equivalent of {what}",
             )
 
+    def foreign_service_extras(
+        self,
+        service: Service,
+        *,
+        target: str,
+        action: str,
+        elsewhere: tuple[str, str] | None = None,
+    ) -> None:
+        """Record each statement of another format in ``service`` that ``target`` lacks.
+
+        ``elsewhere`` is (format, action): that format's statements are kept another way
+        (the watcher's, in a companion check).
+        """
+        for extra in service.extras:
+            if extra.format != target:
+                self.unsupported(
+                    extra.origin,
+                    "extras",
+                    service=service.name,
+                    code="SV710",
+                    reason=f"{target} has no equivalent of {extra.format} {extra.key}"
+                    f"={extra.value!r}",
+                    action=elsewhere[1] if elsewhere and extra.format == elsewhere[0] else action,
+                )
+
     def no_start(self, service: Service, *, written: str) -> None:
         """Record that a process without a start command gets no ``written`` file."""
         self.unsupported(

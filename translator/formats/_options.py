@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+WATCHER = "monit"
+"""The format companion checks are written in: what a target cannot watch, it watches."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EmitOptions:

@@ -8,7 +8,7 @@ Imports: model.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from translator.formats.initd.shell import REFERENCE, Call, Word
 from translator.model import Span
@@ -245,11 +245,6 @@ def _is_signal_flag(text: str) -> bool:
     return text.startswith("-") and text[1:].upper().removeprefix("SIG") in (
         "TERM", "HUP", "INT", "QUIT", "KILL", "USR1", "USR2", "15", "9", "1",
     )  # fmt: skip
-
-
-def with_argv(launch: Launch, argv: tuple[Word, ...]) -> Launch:
-    """Give ``launch`` another argv (the command inside ``su -c``)."""
-    return replace(launch, argv=argv)
 
 
 def is_reference(text: str) -> bool:

@@ -13,19 +13,18 @@ from collections.abc import Iterator
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats.initd import quoting
+from translator.formats.initd.parse import FACILITIES
 from translator.loss import LossLog
 from translator.model import Binding, Command, HookTime, Host, Service
 
 FORMAT = "initd"
 _FACILITIES = {
-    "network-online.target": "$network",
-    "network.target": "$network",
-    "remote-fs.target": "$remote_fs",
-    "nss-lookup.target": "$named",
-    "time-sync.target": "$time",
-    "rpcbind.service": "$portmap",
-    "rpcbind": "$portmap",
+    unit: facility
+    for facility, target in FACILITIES.items()
+    if target is not None
+    for unit in (target[0], target[0].removesuffix(".service"))
 }
+"""The LSB facility standing for a unit: the reader's table, turned round."""
 _STATUS = """\
     status)
         if is_running; then
@@ -111,6 +110,8 @@ def _lsb_header(service: Service) -> list[str]:
     required = ["$local_fs", "$syslog"]  # what systemd's default dependencies give too
     should = []
     for dependency in service.dependencies:
+        if _unnamed(dependency.name):
+            continue  # reported: LSB names services and facilities, not other units
         name = _FACILITIES.get(dependency.name, dependency.name.removesuffix(".service"))
         if dependency.binding is Binding.ORDERS:
             should.append(name)
@@ -295,16 +296,7 @@ def _report(service: Service, losses: LossLog) -> None:
             action="left out",
             also=_ALSO.get(field, ()),
         )
-    for extra in service.extras:
-        if extra.format != FORMAT:
-            losses.unsupported(
-                extra.origin,
-                "extras",
-                service=service.name,
-                code="SV710",
-                reason=f"an init script has no equivalent of {extra.format} {extra.key}",
-                action="left out",
-            )
+    losses.foreign_service_extras(service, target=FORMAT, action="left out")
 
 
 _ALSO = {"runs_once": ("daemonizes", "pidfile")}
@@ -360,4 +352,11 @@ def _hangs_up(command: Command) -> bool:
 
 def _loose(service: Service) -> bool:
     strong = (Binding.REQUIRES, Binding.BINDS)
-    return any(d.binding in strong or not d.is_ordered for d in service.dependencies)
+    return any(
+        d.binding in strong or not d.is_ordered or _unnamed(d.name) for d in service.dependencies
+    )
+
+
+def _unnamed(unit: str) -> bool:
+    """Whether LSB has no name for ``unit``: a target or socket no facility stands for."""
+    return "." in unit and not unit.endswith(".service") and unit not in _FACILITIES

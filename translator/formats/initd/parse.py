@@ -48,7 +48,7 @@ from translator.model import (
 FORMAT = "initd"
 # LSB facilities (systemd-sysv-generator's table): the target a facility means, and
 # whether the service also wants it; None: systemd's default dependencies cover it.
-_FACILITIES: dict[str, tuple[str, bool] | None] = {
+FACILITIES: dict[str, tuple[str, bool] | None] = {
     "$network": ("network-online.target", True),
     "$remote_fs": ("remote-fs.target", False),
     "$named": ("nss-lookup.target", False),
@@ -251,7 +251,7 @@ def _dependencies(headers: Headers, reading: _Reading) -> list[Dependency]:
     found: list[Dependency] = []
     for keyword, strong in (("required-start", True), ("should-start", False)):
         for word, span in headers.words(keyword):
-            target = _FACILITIES.get(word, ("", False)) if word.startswith("$") else (word, strong)
+            target = FACILITIES.get(word, ("", False)) if word.startswith("$") else (word, strong)
             if target is None:
                 continue
             unit, wanted = target
@@ -460,11 +460,9 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
     switched = daemons.switch_user(call)
     if switched is not None:
         user, command = switched
-        inner, root = parse_command_string(command.text or "", script.source, command.span)
+        inner = parse_command_string(command.text or "", script)
         evaluator = Evaluator(inner, lambda path, span: None)
-        inner.variables, inner.env_files = script.variables, script.env_files  # one shell
-        inner.reads_unknown_files = script.reads_unknown_files
-        inner_calls = list(calls(inner, evaluator, root))
+        inner_calls = [_placed(c, command.span) for c in calls(inner, evaluator, inner.root)]
         if inner_calls:
             first = inner_calls[0]
             inside = _launches(first, script, names) or [
@@ -515,6 +513,12 @@ def _init_d_script(script: Script, evaluator: Evaluator) -> daemons.Launch | Non
         launcher="init-d-script",
         pidfile=None if path in (None, "none") else Word(path, daemon.span),
     )
+
+
+def _placed(call: Call, span: Span) -> Call:
+    """Put a call found inside a command string, and its words, at that string's span."""
+    args = tuple(Word(word.text, span) for word in call.args)
+    return Call(name=call.name, args=args, span=span, background=call.background)
 
 
 def _named_by_variable(call: Call, script: Script) -> bool:

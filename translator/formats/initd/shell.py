@@ -388,8 +388,14 @@ def _descendants(node: Node, kind: str) -> Iterator[Node]:
         yield from _descendants(child, kind)
 
 
-def parse_command_string(text: str, source: Source, span: Span) -> tuple[Script, Node]:
-    """Parse the command string of ``su -c "…"`` as a script of its own, at ``span``."""
-    inner = Source(path=source.path, text=text)
+def parse_command_string(text: str, outer: Script) -> Script:
+    """Parse the command string of ``su -c "…"`` as a script of its own.
+
+    It shares ``outer``'s variables and env files, as the shell su starts inherits them.
+    Its positions are within the string; callers place what they find at the su call.
+    """
     tree = _parser().parse(text.encode())
-    return Script(source=inner, root=tree.root_node), tree.root_node
+    inner = Script(source=Source(path=outer.source.path, text=text), root=tree.root_node)
+    inner.variables, inner.env_files = outer.variables, outer.env_files
+    inner.reads_unknown_files = outer.reads_unknown_files
+    return inner

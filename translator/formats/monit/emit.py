@@ -620,14 +620,4 @@ def _extras(service: Service, losses: LossLog) -> Iterator[str]:
     for extra in service.extras:
         if extra.format == FORMAT and extra.key != PROGRAM_TIMEOUT:
             yield f"  {extra.value}"
-        elif extra.format == FORMAT:
-            continue  # written on the check line
-        else:
-            losses.unsupported(
-                extra.origin,
-                "extras",
-                service=service.name,
-                code="SV710",
-                reason=f"monit has no equivalent of {extra.format} {extra.key}={extra.value}",
-                action="left out",
-            )
+    losses.foreign_service_extras(service, target=FORMAT, action="left out")

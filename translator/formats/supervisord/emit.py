@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from translator.diagnostics import Severity
-from translator.formats._options import EmitOptions
+from translator.formats._options import WATCHER, EmitOptions
 from translator.formats._shell import through_shell
 from translator.formats.supervisord import quoting
 from translator.knowledge import foreground
@@ -545,15 +545,10 @@ def _extras(program: _Program) -> None:
     for extra in program.service.extras:
         if extra.format == FORMAT and extra.key != "section":
             program.set(extra.key, extra.value)
-        elif extra.format != FORMAT:
-            program.losses.unsupported(
-                extra.origin,
-                "extras",
-                service=program.service.name,
-                code="SV710",
-                reason=f"supervisord has no equivalent of {extra.format} {extra.key}",
-                action="kept in companion monit check" if extra.format == "monit" else "left out",
-            )
+    kept = (WATCHER, "kept in companion monit check")
+    program.losses.foreign_service_extras(
+        program.service, target=FORMAT, action="left out", elsewhere=kept
+    )
 
 
 def _priorities(host: Host) -> dict[str, int]:

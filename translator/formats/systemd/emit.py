@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from translator.diagnostics import Severity
-from translator.formats._options import EmitOptions
+from translator.formats._options import WATCHER, EmitOptions
 from translator.formats.systemd import quoting
 from translator.formats.systemd.control import group_target, unit_name, wrapped_unit
 from translator.formats.systemd.parse import (
@@ -288,15 +288,8 @@ def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) 
             reason=f"systemd cannot send alerts to {alert.recipient}",
             action=_kept(options),
         )
-    for extra in (e for e in service.extras if e.format != FORMAT):
-        losses.unsupported(
-            extra.origin,
-            "extras",
-            service=service.name,
-            code="SV710",
-            reason=f"systemd has no equivalent of {extra.format} {extra.key}={extra.value!r}",
-            action=_kept(options) if extra.format == "monit" else "left out",
-        )
+    kept = (WATCHER, _kept(options))
+    losses.foreign_service_extras(service, target=FORMAT, action="left out", elsewhere=kept)
 
 
 def _unit(
