@@ -142,24 +142,33 @@ def test_systemd_to_systemd_keeps_every_unit(package: Path) -> None:
     with no loss and an equal model, and systemd judges them as it judges the originals."""
     units = _package_units(package)
     originals = {name: path.read_text() for name, path in units.items()}
+    written = _normalised_without_loss(
+        [Source(path=str(path), text=originals[name]) for name, path in units.items()]
+    )
+    assert sorted(written) == sorted(originals)
+    assert _verdict(systemd_verify(written)) == _verdict(systemd_verify(originals))
+    for name, text in originals.items():
+        assert Counter(_comment_lines(text)) <= Counter(_comment_lines(written[name])), name
+
+
+def _normalised_without_loss(sources: list[Source]) -> dict[str, str]:
+    """systemd2systemd ``sources``: assert nothing is lost and the written units read
+    back to the same model; return the units written."""
     translation = api.convert(
-        [Source(path=str(path), text=originals[name]) for name, path in units.items()],
+        sources,
         target_format="systemd",
         source_format="systemd",
         emit=api.EmitOptions(companion=False),
     )
     assert [str(loss.as_diagnostic()) for loss in translation.losses] == []
-    written = {n: text for n, text in translation.files.items() if "/" not in n}
-    assert sorted(written) == sorted(originals)
+    written = {n: t for n, t in translation.files.items() if "/" not in n}
     back = api.parse(
         [Source(path=n, text=t) for n, t in sorted(written.items())],
         source_format="systemd",
         load_include=None,
     ).host
     assert list(model_differences(translation.host, back, translation.losses)) == []
-    assert _verdict(systemd_verify(written)) == _verdict(systemd_verify(originals))
-    for name, text in originals.items():
-        assert Counter(_comment_lines(text)) <= Counter(_comment_lines(written[name])), name
+    return written
 
 
 def _comment_lines(text: str) -> list[str]:
@@ -283,20 +292,7 @@ OTHER_UNITS = (
 def test_generator_and_github_units_come_back(path: Path) -> None:
     """systemd → model → systemd for the generator's and GitHub's units: no loss, an
     equal model, and systemd's verdict on the original (drop-ins merged) is unchanged."""
-    translation = api.convert(
-        api.read_sources([path]),
-        target_format="systemd",
-        source_format="systemd",
-        emit=api.EmitOptions(companion=False),
-    )
-    assert [str(loss.as_diagnostic()) for loss in translation.losses] == []
-    written = {n: t for n, t in translation.files.items() if "/" not in n}
-    back = api.parse(
-        [Source(path=n, text=t) for n, t in sorted(written.items())],
-        source_format="systemd",
-        load_include=None,
-    ).host
-    assert list(model_differences(translation.host, back, translation.losses)) == []
+    written = _normalised_without_loss(api.read_sources([path]))
     originals = {path.name: path.read_text()}
     drop_ins = path.parent / f"{path.name}.d"
     if drop_ins.is_dir():

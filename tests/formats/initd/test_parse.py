@@ -63,6 +63,12 @@ def test_the_daemon_is_found_after_evaluation(body: str, argv: tuple[str, ...] |
     service = read(body).host.services[0]
     assert service.start is not None
     assert service.start.argv == (argv or ("/usr/bin/web", "-d"))
+    # found where the script starts it (an su string's command: at the su line)
+    launchers = ("start-stop-daemon --start", "daemon --user", "su - www")
+    lines = (HEADER + body).splitlines()
+    line = next(n for n, text in enumerate(lines, 1) if any(x in text for x in launchers))
+    span = service.start.origin.span
+    assert span is not None and span.line == line
 
 
 def test_a_pidfile_default_is_used_when_the_value_cannot_be_known() -> None:
