@@ -8,9 +8,13 @@ script itself); both are timed over the corpus's Debian init scripts in the same
 Rules of the comparison:
 - the executable is compared by its basename (``/sbin/rpcbind`` = ``/usr/sbin/rpcbind``);
 - daemon/foreground flags are ignored: the ones svconv's knowledge base lists for that
-  daemon (added or removed to keep it in the foreground) and -f/-F/-D/-n/--foreground/
-  --nodaemon/--daemon; pidfile options are ignored with their values (-p, -P, -x,
-  --pid, --pidfile, --pid-file, --writepid, -pidfile);
+  daemon (added, removed or swapped to keep it in the foreground) and -f/-F/-D/-n/
+  --foreground/--nodaemon/--daemon; an nginx ``-g`` whose directives only set ``daemon``
+  and ``master_process`` (on by default) counts as one; pidfile options are ignored with
+  their values (-p, -P, -x, --pid, --pidfile, --pid-file, --writepid, -pidfile, also
+  spelt --option=value);
+- flags that only tell a daemon it runs under systemd are ignored: redis-server
+  ``--supervised systemd``, cupsd ``-l`` (on-demand start), haproxy ``-Ws`` (notify);
 - ``$VAR``/``${VAR}`` are resolved from the package's etc/default/NAME (KEY=value lines;
   unset ones are empty), on both sides;
 - a unit whose ExecStart is /bin/true (tor.service) is compared with the package's
@@ -40,6 +44,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpus"
 _FOREGROUND_FLAGS = {"-f", "-F", "-D", "-n", "--foreground", "--nodaemon", "--daemon"}
 _PIDFILE_OPTIONS = {"-p", "-P", "-x", "--pid", "--pidfile", "--pid-file", "--writepid", "-pidfile"}
+_SYSTEMD_HANDSHAKE = {
+    "redis-server": ("--supervised", "systemd"),
+    "cupsd": ("-l",),
+    "haproxy": ("-Ws",),
+}
+_NGINX_DAEMON_DIRECTIVES = {"daemon on", "daemon off", "master_process on"}
 
 
 def defaults(package: Path, name: str) -> dict[str, str]:
@@ -68,15 +78,18 @@ def resolve(argv: tuple[str, ...], values: dict[str, str]) -> list[str]:
 def key_arguments(argv: list[str]) -> tuple[str, frozenset[str]]:
     """Give the executable's basename and its arguments bar daemon and pidfile flags."""
     program = PurePosixPath(argv[0]).name if argv else ""
-    rule = next((r for r in rules() if argv and r.matches(argv[0])), None)
-    ignored = set(_FOREGROUND_FLAGS)
+    rule = next((r for r in rules() if r.matches(program)), None)
+    ignored = set(_FOREGROUND_FLAGS) | set(_SYSTEMD_HANDSHAKE.get(program, ()))
     if rule is not None:
-        ignored |= set(rule.add) | set(rule.remove)
+        ignored |= set(rule.add) | set(rule.remove) | {w for pair in rule.replace for w in pair}
     kept: list[str] = []
     skip = False
-    for word in argv[1:]:
+    for index, word in enumerate(argv[1:], start=1):
         if skip:
             skip = False
+            continue
+        if word == "-g" and program == "nginx" and _only_daemon_directives(argv, index + 1):
+            skip = True
             continue
         option, equals, _ = word.partition("=")
         if option in _PIDFILE_OPTIONS:
@@ -85,6 +98,14 @@ def key_arguments(argv: list[str]) -> tuple[str, frozenset[str]]:
         if word not in ignored:
             kept.append(word)
     return program, frozenset(kept)
+
+
+def _only_daemon_directives(argv: list[str], index: int) -> bool:
+    """Say whether nginx's -g value at ``index`` only sets daemon and master_process."""
+    if index >= len(argv):
+        return False
+    directives = {" ".join(d.split()) for d in argv[index].split(";") if d.strip()}
+    return directives <= _NGINX_DAEMON_DIRECTIVES
 
 
 def unit_start(package: Path, unit: str) -> tuple[str, ...] | None:

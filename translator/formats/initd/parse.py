@@ -290,11 +290,10 @@ def _daemon_fields(
     name: str, script: Script, headers: Headers, reading: _Reading, spans: dict[str, Span]
 ) -> dict[str, Any]:
     evaluator = Evaluator(script, lambda path, span: None)
-    start_node = action(script, "start")
-    start_calls = list(calls(script, evaluator, start_node)) if start_node is not None else []
+    start_calls = _start_calls(script, evaluator)
     names = {script.service_name, *(f.value for f in headers.chkconfig.get("processname", []))}
     found = [launch for call in start_calls for launch in _launches(call, script, names)]
-    if not found and (launch := _init_d_script(script, evaluator)) is not None:
+    if not found and (launch := _init_d_script(script)) is not None:
         found = [launch]
     # a launcher's start beats a bare call, which may be a config check (tor --verify-config)
     found = [x for x in found if x.argv and x.argv[0].text]  # the program must be known
@@ -345,8 +344,8 @@ def _pidfile(launch: daemons.Launch, headers: Headers, script: Script) -> tuple[
     if (tag := headers.tag("pidfile")) is not None:
         return tag.value, tag.span
     variable = script.variables.get("PIDFILE")
-    if launch.forks and variable is not None and variable.value:  # a bare start names it
-        return variable.value, variable.span
+    if launch.forks and variable is not None and variable.known:  # a bare start names it
+        return variable.known, variable.span
     return None
 
 
@@ -408,13 +407,13 @@ def _surroundings(earlier: list[Call], launch: daemons.Launch, reading: _Reading
 def _exported(script: Script) -> tuple[tuple[str, str], ...]:
     """Give the variables the script exports (bar PATH), as the daemon's environment."""
     return tuple(
-        (name, variable.value)
+        (name, variable.known)
         for name, variable in script.variables.items()
         if name in script.exported
         and name != "PATH"
-        and variable.value is not None
+        and variable.known is not None
         and not variable.from_env_file
-        and REFERENCE not in variable.value
+        and REFERENCE not in variable.known
     )
 
 
@@ -426,8 +425,8 @@ def _stop_fields(
         stop_calls = list(calls(script, evaluator, stop_node))
         stopping = daemons.stopping(stop_calls)
         waits = script.variables.get("STOP_TIMEOUT")  # svconv's own scripts say it so
-        if stopping.timeout is None and waits is not None and (waits.value or "").isdigit():
-            stopping = replace(stopping, timeout=float(waits.value or 0))
+        if stopping.timeout is None and waits is not None and (waits.known or "").isdigit():
+            stopping = replace(stopping, timeout=float(waits.known or 0))
         command = next((c for c in stop_calls if c.name.startswith("/")), None)
         if command is not None and all(w.text is not None for w in command.args):
             argv = (command.name, *(w.text or "" for w in command.args))
@@ -490,23 +489,42 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
     return []
 
 
-def _init_d_script(script: Script, evaluator: Evaluator) -> daemons.Launch | None:
+def _start_calls(script: Script, evaluator: Evaluator) -> list[Call]:
+    """Follow the start action; init-d-script's is its start hooks, run in its order."""
+    start_node = action(script, "start")
+    if start_node is not None:
+        return list(calls(script, evaluator, start_node))
+    if not _uses_init_d_script(script):
+        return []
+    hooks = ("do_start_prepare", "do_start_cmd_override")
+    return [
+        call
+        for hook in hooks
+        if hook in script.functions
+        for call in calls(script, evaluator, script.functions[hook])
+    ]
+
+
+def _uses_init_d_script(script: Script) -> bool:
+    return "/lib/init/init-d-script" in script.source.text
+
+
+def _init_d_script(script: Script) -> daemons.Launch | None:
     """Debian's init-d-script runs $DAEMON $DAEMON_ARGS with $PIDFILE by itself."""
-    if "/lib/init/init-d-script" not in script.source.text:
+    if not _uses_init_d_script(script) or "do_start_cmd_override" in script.functions:
         return None
-    for hook in ("do_start_prepare",):
-        if hook in script.functions:
-            list(calls(script, evaluator, script.functions[hook]))
     daemon = script.variables.get("DAEMON")
-    if daemon is None or not daemon.value:
+    if daemon is None or not daemon.known:
         return None
     arguments = script.variables.get("DAEMON_ARGS")
-    words = [Word(daemon.value, daemon.span)]
-    if arguments is not None and arguments.value:
-        words += [Word(word, arguments.span) for word in arguments.value.split()]
+    words = [Word(daemon.known, daemon.span)]
+    if arguments is not None and arguments.value is None:
+        words.append(Word(None, arguments.span))  # reported where the command is built
+    elif arguments is not None:
+        words += arguments.words()
     pidfile = script.variables.get("PIDFILE")
-    default = f"/var/run/{PurePosixPath(daemon.value).name}.pid"
-    path = pidfile.value if pidfile is not None else default
+    default = f"/var/run/{PurePosixPath(daemon.known).name}.pid"
+    path = pidfile.known if pidfile is not None else default
     return daemons.Launch(
         argv=tuple(words),
         span=daemon.span,
@@ -546,9 +564,12 @@ def _command(launch: daemons.Launch, reading: _Reading) -> Command:
     references = False
     for word in launch.argv:
         if word.text is None:
-            reading.lose(
-                word.span, "start", "a value only running the script could tell", "left out"
-            )
+            action = "left out"
+            is_option = word.known_prefix.startswith("-")
+            if not is_option and len(argv) > 1 and argv[-1].startswith("-") and "=" not in argv[-1]:
+                # most likely that option's value: the option alone would take the next word
+                action = f"left out with the option before it ({argv.pop()})"
+            reading.lose(word.span, "start", "a value only running the script could tell", action)
             continue
         text = word.text.replace("$", "$$")
         if REFERENCE in text:

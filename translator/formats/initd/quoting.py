@@ -15,6 +15,25 @@ def unescape(text: str) -> str:
         return text
 
 
+_DOUBLE_QUOTED_ESCAPES = frozenset('$`"\\\n')
+
+
+def unescape_double_quoted(text: str) -> str:
+    r"""Remove the escapes double quotes know: ``\$``, ``\```, ``\"``, ``\\``, ``\``+newline."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text) and text[index + 1] in _DOUBLE_QUOTED_ESCAPES:
+            if text[index + 1] != "\n":  # a backslash-newline joins the lines
+                out.append(text[index + 1])
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
+
+
 def quote(word: str) -> str:
     """Quote one word for sh, leaving a plain word as it is."""
     return shlex.quote(word)

@@ -9,14 +9,15 @@ Imports: model, errors.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fnmatch import fnmatchcase
 from functools import cache
 from pathlib import PurePosixPath
 
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from translator.formats.initd.quoting import unescape
+from translator.formats.initd.quoting import unescape, unescape_double_quoted
 from translator.model import Source, Span
 
 _LIBRARIES = frozenset(
@@ -26,6 +27,8 @@ _LIBRARIES = frozenset(
 """Distribution libraries init scripts source for their helpers (log_*, daemon, …)."""
 REFERENCE = "\x00"
 """Marks a reference to an env-file variable inside an evaluated word: ``\\x00NAME\\x00``."""
+_UNKNOWN = "\x01"
+"""Stands for the part of a value only running the script could tell (``/run/$(id -u)``)."""
 
 
 @cache
@@ -42,6 +45,8 @@ class Word:
 
     text: str | None
     span: Span
+    known_prefix: str = ""
+    """What is known of an unknown word's start (``-P`` of ``-P$(id -u).pid``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,15 @@ class Variable:
     from_env_file: bool = False
     defaulted: bool = False
 
+    @property
+    def known(self) -> str | None:
+        """The value when all of it is known, else None."""
+        return None if self.value is None or _UNKNOWN in self.value else self.value
+
+    def words(self) -> list[Word]:
+        """Split the value as an unquoted expansion would; unknown words have None text."""
+        return _split(self.value or "", self.span)
+
 
 EnvLoader = Callable[[str, Span], "Source | None"]
 """Read an env file a script sources (``/etc/default/NAME``) from the host tree."""
@@ -82,6 +96,10 @@ class Script:
     error_spans: list[Span] = field(default_factory=list)
     reads_unknown_files: bool = False
     exported: set[str] = field(default_factory=set)
+    masked_rows: frozenset[int] = frozenset()
+    """Rows (from 0) whose backticks were masked so the grammar could read the rest."""
+    positional: tuple[Word, ...] = ()
+    """``$1``, ``$2``…: the action while it is followed, a function's arguments inside it."""
 
     @property
     def name(self) -> str:
@@ -105,16 +123,55 @@ class Script:
 
     def text(self, node: Node) -> str:
         """Give the source text of ``node``."""
-        return self.source.text.encode()[node.start_byte : node.end_byte].decode()
+        return self.code[node.start_byte : node.end_byte].decode()
+
+    @property
+    def code(self) -> bytes:
+        """The text the grammar read: the source, with masked rows' backticks as quotes."""
+        if not self.masked_rows:
+            return self.source.text.encode()
+        lines = self.source.text.encode().split(b"\n")
+        for row in self.masked_rows:
+            lines[row] = lines[row].replace(b"`", b"'")
+        return b"\n".join(lines)
 
 
 def read_script(source: Source, load_env: EnvLoader) -> Script:
     """Parse ``source`` and evaluate its top level (assignments, sourced env files)."""
-    tree = _parser().parse(source.text.encode())
-    script = Script(source=source, root=tree.root_node)
-    script.error_spans = [script.span(n) for n in _errors(tree.root_node)]
-    Evaluator(script, load_env).run_top_level(tree.root_node)
+    script = Script(source=source, root=_parser().parse(source.text.encode()).root_node)
+    script.error_spans = [script.span(n) for n in _errors(script.root)]
+    _mask_backticks(script)
+    Evaluator(script, load_env).run_top_level(script.root)
     return script
+
+
+def _mask_backticks(script: Script) -> None:
+    """Work around the grammar's ``[ -d /proc/`cat F`/ ]``, which swallows the rest.
+
+    tree-sitter-bash 0.25 fails on a backtick substitution glued between words inside a
+    test; its recovery then loses whole functions. Backticks on the rows of the innermost
+    errors become single quotes (same length, so positions hold) and the words on those
+    rows count as unknown. The masking is kept only if it leaves fewer errors.
+    """
+    errors = list(_innermost_errors(script.root))
+    for _ in range(3):
+        rows = {n.start_point.row for n in errors}
+        rows = {row for row in rows if b"`" in script.source.text.encode().split(b"\n")[row]}
+        if not rows:
+            return
+        masked = replace(script, masked_rows=script.masked_rows | rows)
+        root = _parser().parse(masked.code).root_node
+        fewer = list(_innermost_errors(root))
+        if len(fewer) >= len(errors):
+            return
+        script.masked_rows, script.root, errors = masked.masked_rows, root, fewer
+
+
+def _innermost_errors(node: Node) -> Iterator[Node]:
+    inner = [error for child in node.children for error in _innermost_errors(child)]
+    if not inner and (node.type == "ERROR" or node.is_missing):
+        yield node
+    yield from inner
 
 
 def _errors(node: Node) -> Iterator[Node]:
@@ -173,7 +230,7 @@ class Evaluator:
         if name_node is None:
             return
         name = self.script.text(name_node)
-        value = self.word(value_node).text if value_node is not None else ""
+        value = self.partial(value_node) if value_node is not None else ""
         self.script.variables[name] = Variable(value=value, span=self.script.span(node))
 
     def source_env(self, path: str, span: Span) -> None:
@@ -184,6 +241,8 @@ class Evaluator:
             self.script.reads_unknown_files |= path not in _LIBRARIES
             return
         own = PurePosixPath(path).name == self.script.service_name
+        if any(path == read for read, _, _ in self.script.env_files):
+            return  # read again on another branch (if/elif): the unit reads it once
         found = self.load_env(path, span)
         if found is None:
             if own:
@@ -210,27 +269,41 @@ class Evaluator:
         """Expand a command's arguments, splitting unquoted expansions into words."""
         words: list[Word] = []
         for child in node.children_by_field_name("argument"):
-            words += self.split(child)
+            if _is_glued(child):
+                continue  # expanded with the word it belongs to
+            if self.script.text(child) in ('"$@"', '"${@}"'):
+                words += self.script.positional  # each argument stays one word
+            else:
+                words += self.split(child)
         return words
 
     def split(self, node: Node) -> list[Word]:
         """Expand one argument; an unquoted expansion splits into words."""
-        word = self.word(node)
-        if word.text is None or node.type not in ("simple_expansion", "expansion"):
-            return [word]
-        if word.text.startswith(REFERENCE) and word.text.count(REFERENCE) == 2:
-            return [word]  # an env-file variable: the unit splits it when it runs
-        return [Word(text=part, span=word.span) for part in word.text.split()]
+        if node.type not in ("simple_expansion", "expansion"):
+            return [self.word(node)]
+        span = self.script.span(node)
+        text = self.partial(node)
+        if text is None:
+            return [Word(text=None, span=span)]
+        return _split(text, span)  # an env-file reference stays one word: the unit splits it
+
+    def partial(self, node: Node) -> str | None:
+        """Expand ``node``, marking unknown parts; None when none of it is known."""
+        if node.start_point.row in self.script.masked_rows:
+            return None
+        try:
+            text = self.expand(node)
+        except _UnknownValueError:
+            return None
+        return None if text and not text.replace(_UNKNOWN, "") else text
 
     def word(self, node: Node | None) -> Word:
         """Expand one word; None text when part of it cannot be known statically."""
         if node is None:
             return Word(text="", span=Span(path=self.script.source.path, line=1, column=1))
-        span = self.script.span(node)
-        try:
-            return Word(text=self.expand(node), span=span)
-        except _UnknownValueError:
-            return Word(text=None, span=span)
+        text = self.partial(node)
+        known = text is not None and _UNKNOWN not in text
+        return Word(text=text if known else None, span=self.script.span(node))
 
     def expand(self, node: Node) -> str:
         """Expand ``node`` to text, or raise when only running the script could tell."""
@@ -243,21 +316,47 @@ class Evaluator:
         if kind == "raw_string":
             return self.script.text(node)[1:-1]
         if kind in ("string", "concatenation", "command_name"):
-            return "".join(self.expand(child) for child in node.named_children)
+            text = "".join(self._expand_part(child) for child in node.named_children)
+            if (tail := _glued_tail(node)) is not None:
+                text += self._glued(self.script.text(tail))
+            return text
         if kind == "string_content":
-            return self.script.text(node).replace("\\$", "$").replace('\\"', '"')
+            return unescape_double_quoted(self.script.text(node))
         if kind == "simple_expansion":
-            return self.lookup(self.script.text(node)[1:])
+            # in "$A $B" the grammar puts the space inside the second expansion's "$" token
+            text = self.script.text(node)
+            dollar = text.index("$")
+            return text[:dollar] + self.lookup(text[dollar + 1 :])
         if kind == "expansion":
             return self.parameter(node)
         if kind == "command_substitution":
             return self.substitute(node)
         raise _UnknownValueError
 
+    def _glued(self, text: str) -> str:
+        """Expand ``NAME.pid``, the rest of a ``$NAME.pid`` the grammar split off."""
+        end = next((i for i, char in enumerate(text) if not (char.isalnum() or char == "_")), None)
+        end = len(text) if end is None else end
+        return self._expand_part_of(text[:end]) + unescape(text[end:])
+
+    def _expand_part_of(self, name: str) -> str:
+        try:
+            return self.lookup(name)
+        except _UnknownValueError:
+            return _UNKNOWN
+
+    def _expand_part(self, node: Node) -> str:
+        try:
+            return self.expand(node)
+        except _UnknownValueError:
+            return _UNKNOWN
+
     def lookup(self, name: str) -> str:
         """Give a variable's value, or a reference to an env-file variable."""
         if name == "0":
             return f"/etc/init.d/{self.script.name}"
+        if name.isdigit() or name in ("@", "*"):
+            return self.positional(name)
         variable = self.script.variables.get(name)
         if variable is None and name.isidentifier():
             # never set: empty, as in the shell, unless an env file the unit reads sets it
@@ -272,15 +371,41 @@ class Evaluator:
             return f"{REFERENCE}{name}{REFERENCE}"
         return variable.value
 
+    def positional(self, name: str) -> str:
+        """``$1``…, ``$@``, ``$*``: the action or the function's arguments."""
+        words = self.script.positional
+        if name in ("@", "*"):
+            texts = [word.text for word in words]
+        else:
+            index = int(name) - 1
+            texts = [words[index].text] if index < len(words) else [""]
+        if None in texts:
+            raise _UnknownValueError
+        return " ".join(text for text in texts if text is not None)
+
     def parameter(self, node: Node) -> str:
-        """``${V}``, ``${V:-d}``, ``${V-d}``, ``${V:=d}``, ``${0##*/}``."""
-        name_node = next((c for c in node.named_children if c.type == "variable_name"), None)
+        """``${V}``, ``${V:-d}``, ``${V-d}``, ``${V:=d}``, ``${V##pattern}`` and kin."""
+        name_node = next(
+            (
+                c
+                for c in node.named_children
+                if c.type in ("variable_name", "special_variable_name")
+            ),
+            None,
+        )
         if name_node is None:
             raise _UnknownValueError
         name = self.script.text(name_node)
-        operator = next((c.type for c in node.children if c.type in (":-", "-", ":=", "=")), None)
-        if self.script.text(node) == "${0##*/}":
-            return self.script.name
+        kinds = [c.type for c in node.children]
+        operator = next((k for k in kinds if k in (":-", "-", ":=", "=")), None)
+        trim = next((k for k in kinds if k in _TRIMS), None)
+        if trim is not None:
+            pattern = "".join(
+                self.script.text(c) if c.type == "regex" else self.expand(c)
+                for c in node.named_children
+                if c is not name_node
+            )
+            return _trimmed(self.lookup(name), trim, pattern)
         if operator is None:
             return self.lookup(name)
         variable = self.script.variables.get(name)
@@ -310,6 +435,57 @@ class Evaluator:
         return PurePosixPath(arguments[0].text).name
 
 
+def _glued_tail(node: Node) -> Node | None:
+    """Find the node tree-sitter-bash split off ``$A/$NAME.pid`` after its lone ``$``.
+
+    The grammar reads ``X=$A/$NAME.pid`` as ``X=$A/$`` and a command ``NAME.pid``
+    (tree-sitter-bash 0.25); the two are glued back here.
+    """
+    if not node.children or node.children[-1].type != "$" or node.children[-1].is_named:
+        return None
+    following = node
+    while following.next_sibling is None and following.parent is not None:
+        following = following.parent
+    tail = following.next_sibling
+    if tail is None or tail.start_byte != node.end_byte:
+        return None
+    return tail
+
+
+def _is_glued(node: Node) -> bool:
+    previous = node.prev_sibling
+    while previous is not None and previous.children and previous.end_byte == node.start_byte:
+        if _glued_tail(previous) == node:
+            return True
+        previous = previous.children[-1]
+    return False
+
+
+def _split(text: str, span: Span) -> list[Word]:
+    return [
+        Word(None, span, part.partition(_UNKNOWN)[0]) if _UNKNOWN in part else Word(part, span)
+        for part in text.split()
+    ]
+
+
+_TRIMS = ("##", "#", "%%", "%")
+
+
+def _trimmed(value: str, trim: str, pattern: str) -> str:
+    """Remove the shortest (``#``, ``%``) or longest (``##``, ``%%``) match of a glob."""
+    if REFERENCE in value or _UNKNOWN in value:
+        raise _UnknownValueError  # an env-file value is only known when the unit runs
+    ends = range(len(value) + 1)
+    if trim in ("##", "%%"):
+        ends = range(len(value), -1, -1)
+    for end in ends:
+        if trim.startswith("#") and fnmatchcase(value[:end], pattern):
+            return value[end:]
+        if trim.startswith("%") and fnmatchcase(value[len(value) - end :], pattern):
+            return value[: len(value) - end]
+    return value
+
+
 class _UnknownValueError(Exception):
     """A value only running the script could tell."""
 
@@ -326,6 +502,8 @@ def calls(script: Script, evaluator: Evaluator, node: Node, depth: int = 0) -> I
             evaluator.settle(child)
             for inner in _descendants(child, "command_substitution"):  # R=$(daemon …)
                 yield from calls(script, evaluator, inner, depth)
+        elif child.type == "command" and _is_glued_assignment(child):
+            evaluator.settle(child)
         elif child.type == "command":
             yield from _command(script, evaluator, child, depth)
         elif child.type == "redirected_statement":
@@ -342,7 +520,11 @@ _MAX_DEPTH = 8
 def _command(script: Script, evaluator: Evaluator, node: Node, depth: int) -> Iterator[Call]:
     name = evaluator.command_name(node)
     if name in script.functions:
-        yield from calls(script, evaluator, script.functions[name], depth + 1)
+        outer, script.positional = script.positional, tuple(evaluator.arguments(node))
+        try:
+            yield from calls(script, evaluator, script.functions[name], depth + 1)
+        finally:
+            script.positional = outer
     elif name in (".", "source"):
         evaluator.settle(node)
     else:
@@ -356,6 +538,12 @@ def _command(script: Script, evaluator: Evaluator, node: Node, depth: int) -> It
         )
 
 
+def _is_glued_assignment(node: Node) -> bool:
+    """``X=$A/$NAME.pid`` alone, which the grammar reads as a command ``NAME.pid``."""
+    name = node.child_by_field_name("name")
+    return name is not None and not node.children_by_field_name("argument") and _is_glued(name)
+
+
 def _backgrounded(node: Node) -> bool:
     return node.next_sibling is not None and node.next_sibling.type == "&"
 
@@ -365,9 +553,7 @@ def action(script: Script, name: str) -> Node | None:
 
     While that arm is followed, ``$1`` is ``name`` (``start) $1 ;;`` calls ``start``).
     """
-    script.variables["1"] = Variable(
-        value=name, span=Span(path=script.source.path, line=1, column=1)
-    )
+    script.positional = (Word(name, Span(path=script.source.path, line=1, column=1)),)
     for case in _descendants(script.root, "case_statement"):
         value = case.child_by_field_name("value")
         if value is None or script.text(value).strip('"') not in ("$1", "${1}"):
