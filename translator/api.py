@@ -17,7 +17,7 @@ from translator.errors import ParseError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
 from translator.formats._capabilities import matrix
 from translator.formats._options import WATCHER, EmitOptions, ParseOptions
-from translator.loss import Loss, LossLog
+from translator.loss import Loss, LossLevel, LossLog
 from translator.model import Command, Host, Origin, Service, ServiceKind, Source, Span
 
 __all__ = [
@@ -41,6 +41,11 @@ class Translation:
     losses: tuple[Loss, ...]
     diagnostics: tuple[Diagnostic, ...]
     host: Host
+
+    def fails(self, level: LossLevel) -> bool:
+        """Say whether the run exits 1: an output that cannot work, or any loss at ERROR."""
+        broken = any(loss.severity is Severity.ERROR for loss in self.losses)
+        return broken or (level is LossLevel.ERROR and bool(self.losses))
 
 
 def format_ids(able: str | None = None) -> list[str]:

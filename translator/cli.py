@@ -194,7 +194,7 @@ def _run_conversion(
         text.render([loss.as_diagnostic() for loss in translation.losses], sys.stderr)
     if output is None:
         text.render_files(translation.files, sys.stdout)
-    if level is LossLevel.ERROR and translation.losses:
+    if translation.fails(level):
         sys.exit(1)
 
 

@@ -169,3 +169,32 @@ def test_what_the_start_action_sets_up_before_the_daemon_is_read() -> None:
 def test_each_reading_says_how_sure_it_is(body: str, level: str) -> None:
     notes = [d.message for d in read(body).diagnostics if d.code == "SV732"]
     assert len(notes) == 1 and notes[0].endswith(f": {level} confidence")
+
+
+def test_each_other_program_the_start_runs_becomes_a_service_of_its_own() -> None:
+    body = (
+        'case "$1" in start)\n'
+        "  start-stop-daemon --start --pidfile /run/web.pid --exec /usr/sbin/web -- -q\n"
+        "  start-stop-daemon --start --pidfile /run/web.pid --exec /usr/sbin/web -- -v\n"
+        "  start-stop-daemon --start --chuid www --exec /usr/sbin/web-cache -- -p 8\n"
+        "  ;;\nesac\n"
+    )
+    result = read(body)
+    found = [(s.name, s.start.argv, s.pidfile, s.user) for s in result.host.services]
+    assert found == [
+        ("web", ("/usr/sbin/web", "-q"), "/run/web.pid", None),
+        ("web-web-cache", ("/usr/sbin/web-cache", "-p", "8"), None, "www"),
+    ]
+    assert result.host.services[1].description == "A web server (web-cache)"
+    actions = [d.loss.action for d in result.diagnostics if d.loss and d.loss.field == "start"]
+    assert actions == ["each other program is a service of its own: web-web-cache"]
+
+
+def test_the_same_program_started_twice_stays_one_service() -> None:
+    body = (
+        'case "$1" in start)\n'
+        '  if [ -z "$SERVICES" ]; then /usr/sbin/web -q\n'
+        '  else /usr/sbin/web -h "$SERVICES"; fi ;;\nesac\n'
+    )
+    result = read(body, name="/etc/init.d/web")
+    assert [s.name for s in result.host.services] == ["web"]

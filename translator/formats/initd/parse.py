@@ -110,8 +110,8 @@ def parse(
                 message="the shell parser recovered from text it could not read here",
             )
         )
-    service = _service(name, source, headers, script, reading)
-    reading.notes.append(_confidence(service, script, reading))
+    services = _services(name, source, headers, script, reading)
+    reading.notes.append(_confidence(services[0], script, reading))
     if (options or ParseOptions()).restarts_daemons:
         restart_span = Span(path=source.path, line=1, column=1)
         reading.lose(
@@ -121,10 +121,10 @@ def parse(
             "Restart=on-failure added (--restart no keeps SysV's way)",
         )
         restart = RestartPolicy(when=RestartWhen.ON_FAILURE, origin=Origin(span=restart_span))
-        service = replace(service, restart=restart)
+        services = [replace(service, restart=restart) for service in services]
     span = Span(path=source.path, line=1, column=1)
     return ParseResult(
-        host=Host(services=(service,), origin=Origin(span=span)),
+        host=Host(services=tuple(services), origin=Origin(span=span)),
         diagnostics=tuple(reading.notes),
     )
 
@@ -192,12 +192,26 @@ def _host_root(path: str) -> str:
     return str(PurePosixPath(path).parent)
 
 
-def _service(
+def _services(
     name: str, source: Source, headers: Headers, script: Script, reading: _Reading
-) -> Service:
+) -> list[Service]:
+    """Build the script's service and one more for each other program its start runs."""
     spans: dict[str, Span] = {}
-    fields = _header_fields(headers, reading, spans)
-    fields |= _daemon_fields(name, script, headers, reading, spans)
+    header_fields = _header_fields(headers, reading, spans)
+    fields, others = _daemon_fields(name, script, headers, reading, spans)
+    services = [_built(name, source, header_fields | fields, spans)]
+    for launch in others:
+        program = PurePosixPath(launch.argv[0].text or "").name
+        own_spans = {key: span for key, span in spans.items() if key not in fields}
+        own = header_fields | _launch_fields(launch, reading, own_spans)
+        own["environment_files"] = fields.get("environment_files", ())
+        if "description" in own:
+            own["description"] = f"{own['description']} ({program})"
+        services.append(_built(f"{name}-{program}", source, own, own_spans))
+    return services
+
+
+def _built(name: str, source: Source, fields: dict[str, Any], spans: dict[str, Span]) -> Service:
     return Service(
         name=name,
         managed_by=FORMAT,
@@ -288,7 +302,8 @@ def _enabled(headers: Headers, reading: _Reading) -> bool:
 
 def _daemon_fields(
     name: str, script: Script, headers: Headers, reading: _Reading, spans: dict[str, Span]
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[daemons.Launch]]:
+    """Read the daemon the start action runs; also give the other programs it starts."""
     evaluator = Evaluator(script, lambda path, span: None)
     start_calls = _start_calls(script, evaluator)
     names = {script.service_name, *(f.value for f in headers.chkconfig.get("processname", []))}
@@ -299,29 +314,23 @@ def _daemon_fields(
     found = [x for x in found if x.argv and x.argv[0].text]  # the program must be known
     found = [x for x in found if not _is_config_test(x)]
     launches = [x for x in found if x.launcher != "direct"] or found
-    fields: dict[str, Any] = {}
     if not launches:
-        return _fallback(name, script, headers, reading, spans)
-    launch = launches[0]
+        return _fallback(name, script, headers, reading, spans), []
+    launch, others = launches[0], _other_programs(launches)
     if len(launches) > 1:
+        separate = ", ".join(f"{name}-{PurePosixPath(o.argv[0].text or '').name}" for o in others)
         reading.lose(
             launches[1].span,
             "start",
             f"the start action runs {len(launches)} daemons",
-            "only the first becomes this service",
+            f"each other program is a service of its own: {separate}"
+            if others
+            else "the first becomes this service (the others run the same program: "
+            "a retry, another branch or another instance)",
         )
-    fields["start"] = _command(launch, reading)
-    spans["start"] = launch.span
-    if (pidfile := _pidfile(launch, headers, script)) is not None:
+    fields = _launch_fields(launch, reading, spans)
+    if "pidfile" not in fields and (pidfile := _pidfile(launch, headers, script)) is not None:
         fields["pidfile"], spans["pidfile"] = pidfile
-    fields["daemonizes"] = launch.forks
-    spans["daemonizes"] = launch.span
-    if launch.user and launch.user not in ("root", "0"):
-        fields["user"] = launch.user
-    if launch.group and launch.group not in ("root", "0"):
-        fields["group"] = launch.group
-    if launch.directory:
-        fields["working_directory"] = launch.directory
     _report_lock_files(start_calls, reading)
     fields |= _surroundings(
         [c for c in start_calls if _before(c.span, launch.span)], launch, reading
@@ -334,13 +343,40 @@ def _daemon_fields(
         if pure is not False
     )
     _stop_fields(script, evaluator, fields, spans)
+    return fields, others
+
+
+def _launch_fields(
+    launch: daemons.Launch, reading: _Reading, spans: dict[str, Span]
+) -> dict[str, Any]:
+    """Read what one launch says of its daemon: command, pidfile, user, group, directory."""
+    fields: dict[str, Any] = {"start": _command(launch, reading), "daemonizes": launch.forks}
+    spans["start"] = spans["daemonizes"] = launch.span
+    if launch.pidfile is not None and launch.pidfile.text:
+        fields["pidfile"] = launch.pidfile.text.replace(REFERENCE, "")
+        spans["pidfile"] = launch.pidfile.span
+    if launch.user and launch.user not in ("root", "0"):
+        fields["user"] = launch.user
+    if launch.group and launch.group not in ("root", "0"):
+        fields["group"] = launch.group
+    if launch.directory:
+        fields["working_directory"] = launch.directory
     return fields
 
 
+def _other_programs(launches: list[daemons.Launch]) -> list[daemons.Launch]:
+    """Keep the first launch of each program other than the first launch's."""
+    seen = {launches[0].argv[0].text}
+    others = []
+    for launch in launches[1:]:
+        if launch.argv[0].text not in seen:
+            seen.add(launch.argv[0].text)
+            others.append(launch)
+    return others
+
+
 def _pidfile(launch: daemons.Launch, headers: Headers, script: Script) -> tuple[str, Span] | None:
-    """Find the daemon's pidfile: the launcher's, the ``# pidfile:`` tag, or $PIDFILE."""
-    if launch.pidfile is not None and launch.pidfile.text:
-        return launch.pidfile.text.replace(REFERENCE, ""), launch.pidfile.span
+    """Find the daemon's pidfile where the launcher names none: the tag, or $PIDFILE."""
     if (tag := headers.tag("pidfile")) is not None:
         return tag.value, tag.span
     variable = script.variables.get("PIDFILE")

@@ -220,8 +220,10 @@ def _foreground_argv(program: _Program, start: Command) -> tuple[str, ...]:
         program.lose(
             "daemonizes",
             f"{start.argv[0]} detaches and svconv knows no foreground form of it",
-            "command kept: supervisord will see it exit and mark it FATAL",
+            "command kept, exit status 1: supervisord would see it exit, start it again "
+            "while the first copy runs, and mark it FATAL; give its foreground flag by hand",
             code="SV715",
+            severity=Severity.ERROR,
         )
         return start.argv
     change = (
