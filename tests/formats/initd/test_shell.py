@@ -103,3 +103,24 @@ def test_init_d_script_override_is_followed_and_env_files_read_once() -> None:
     assert [(f.path, f.is_optional) for f in service.environment_files] == [
         ("/etc/default/web", True)
     ]
+
+
+@pytest.mark.parametrize(
+    ("redirect", "stdout", "stderr"),
+    [
+        (">> /var/log/web.log 2>&1", ("file", "/var/log/web.log"), ("inherit", None)),
+        ("&> /var/log/web.log", ("file", "/var/log/web.log"), ("inherit", None)),
+        ("> /var/log/web.out 2>> /var/log/web.err", ("file", "/var/log/web.out"),
+         ("file", "/var/log/web.err")),
+        ("> /dev/null 2>&1", None, None),  # what any script must do: no choice of log
+        ("2>&1 > /var/log/web.log", ("file", "/var/log/web.log"), None),  # 2 took the tty
+    ],
+    ids=["append-both", "ampersand", "separate", "discarded", "order-matters"],
+)  # fmt: skip
+def test_a_background_daemons_redirects_are_its_output(
+    redirect: str, stdout: tuple[str, str | None] | None, stderr: tuple[str, str | None] | None
+) -> None:
+    body = f'case "$1" in start) nohup /usr/sbin/web -f {redirect} & ;; esac\n'
+    service = parse(Source(path="/etc/init.d/web", text=HEADER + body)).host.services[0]
+    found = [(s.kind, s.path) if s else None for s in (service.stdout, service.stderr)]
+    assert found == [stdout, stderr]

@@ -32,6 +32,8 @@ class Launch:
     umask: str | None = None
     forks: bool = True
     notes: tuple[str, ...] = field(default=())
+    redirects: tuple[tuple[str, str | None], ...] = ()
+    """The start call's output redirects (see ``Call.redirects``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -177,7 +177,9 @@ def _start(service: Service, losses: LossLog) -> list[str]:
     output = _redirect(service)
     user = service.user or start.user
     if service.daemonizes or service.runs_once:  # it detaches, or it does its work
-        lines.append(f"    {_as_user(command, user) if user else here}")
+        logs = output if _has_log_file(service) else ""  # else its output stays as it was
+        runs = _as_user(f"{command} {logs}".rstrip(), user) if user else f"{here} {logs}"
+        lines.append(f"    {runs.rstrip()}")
     elif user:
         inner = f"{command} {output} & echo $!"
         lines.append(
@@ -192,11 +194,18 @@ def _as_user(command: str, user: str | None) -> str:
     return f"su -s /bin/sh {quoting.quote(user)} -c {quoting.quote(command)}" if user else command
 
 
+def _has_log_file(service: Service) -> bool:
+    return any(s is not None and s.kind == "file" for s in (service.stdout, service.stderr))
+
+
 def _redirect(service: Service) -> str:
-    stdout = service.stdout
+    stdout, stderr = service.stdout, service.stderr
+    redirect = "> /dev/null"
     if stdout is not None and stdout.kind == "file" and stdout.path:
-        return f">> {quoting.quote(stdout.path)} 2>&1 < /dev/null"
-    return "> /dev/null 2>&1 < /dev/null"
+        redirect = f">> {quoting.quote(stdout.path)}"
+    if stderr is not None and stderr.kind == "file" and stderr.path:
+        return f"{redirect} 2>> {quoting.quote(stderr.path)} < /dev/null"
+    return f"{redirect} 2>&1 < /dev/null"
 
 
 def _hooks(service: Service, when: HookTime) -> Iterator[str]:
@@ -322,10 +331,11 @@ def _unsupported(service: Service) -> dict[str, str]:
                                 "the script signals the main process only"),
         "kills_process_group": (service.kills_process_group,
                                 "the script kills the main process only"),
-        "stdout": (service.stdout is not None,
-                   "output goes to a file by redirect or is discarded; reading does not see it"),
-        "stderr": (service.stderr is not None and service.stderr.kind != "inherit",
-                   "error output goes where the output goes"),
+        "stdout": (service.stdout is not None and service.stdout.kind != "file",
+                   "an init script keeps output only in a file; discarded, which reads back "
+                   "as no choice"),
+        "stderr": (service.stderr is not None and service.stderr.kind not in ("inherit", "file"),
+                   "error output goes to a file or where the output goes"),
         "stop.timeout": (service.stop is not None and service.stop.timeout is not None,
                          "the stop timeout covers the stop command and the wait together"),
         "stop_signal": (service.stop is not None and service.stop_signal is not None,

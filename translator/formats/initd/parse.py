@@ -37,6 +37,7 @@ from translator.model import (
     HookTime,
     Host,
     Origin,
+    Output,
     ResourceLimit,
     RestartPolicy,
     RestartWhen,
@@ -361,6 +362,28 @@ def _launch_fields(
         fields["group"] = launch.group
     if launch.directory:
         fields["working_directory"] = launch.directory
+    fields |= _outputs(launch.redirects)
+    return fields
+
+
+def _outputs(redirects: tuple[tuple[str, str | None], ...]) -> dict[str, Output]:
+    """Map ``>> LOG 2>&1`` and kin to the daemon's stdout and stderr.
+
+    ``/dev/null`` is read as no choice at all: a script must send a background daemon's
+    output somewhere other than the terminal, and a supervisor with a log keeps it.
+    """
+    streams: dict[str, str | None] = {}
+    for descriptor, target in redirects:
+        if target is not None and target.startswith("&"):
+            target = streams.get(target[1:])
+        streams[descriptor] = target
+    files = {key: path for key, path in streams.items() if path and path != "/dev/null"}
+    fields: dict[str, Output] = {}
+    if "1" in files:
+        fields["stdout"] = Output(kind="file", path=files["1"])
+    if "2" in files:
+        same = files["2"] == files.get("1")
+        fields["stderr"] = Output(kind="inherit") if same else Output(kind="file", path=files["2"])
     return fields
 
 
@@ -491,7 +514,7 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
     recognise = daemons.RECOGNISERS.get(call.name)
     if recognise is not None:
         found = recognise(call)
-        return [found] if found is not None else []
+        return [replace(found, redirects=call.redirects)] if found is not None else []
     switched = daemons.switch_user(call)
     if switched is not None:
         user, command = switched
@@ -506,6 +529,7 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
                     span=call.span,
                     launcher="su",
                     forks=not first.background,
+                    redirects=first.redirects,
                 )
             ]
             login = any(w.text in ("-", "-l", "--login") for w in call.args)
@@ -520,6 +544,7 @@ def _launches(call: Call, script: Script, names: set[str]) -> list[daemons.Launc
                 span=call.span,
                 launcher="direct",
                 forks=not call.background,
+                redirects=call.redirects,
             )
         ]
     return []
@@ -572,7 +597,7 @@ def _init_d_script(script: Script) -> daemons.Launch | None:
 def _placed(call: Call, span: Span) -> Call:
     """Put a call found inside a command string, and its words, at that string's span."""
     args = tuple(Word(word.text, span) for word in call.args)
-    return Call(name=call.name, args=args, span=span, background=call.background)
+    return replace(call, args=args, span=span)
 
 
 def _named_by_variable(call: Call, script: Script) -> bool:

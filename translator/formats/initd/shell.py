@@ -57,6 +57,8 @@ class Call:
     args: tuple[Word, ...]
     span: Span
     background: bool = False
+    redirects: tuple[tuple[str, str | None], ...] = ()
+    """Output redirects in order: (descriptor, file) or (descriptor, ``&1``); None: unknown."""
 
 
 @dataclass(slots=True)
@@ -508,8 +510,13 @@ def calls(script: Script, evaluator: Evaluator, node: Node, depth: int = 0) -> I
             yield from _command(script, evaluator, child, depth)
         elif child.type == "redirected_statement":
             background = _backgrounded(child)
+            redirects = _redirects(evaluator, child)
             for found in calls(script, evaluator, child, depth):
-                yield Call(found.name, found.args, found.span, found.background or background)
+                yield replace(
+                    found,
+                    background=found.background or background,
+                    redirects=found.redirects + redirects,
+                )
         elif child.type not in ("function_definition", "command_substitution", "heredoc_body"):
             yield from calls(script, evaluator, child, depth)
 
@@ -536,6 +543,23 @@ def _command(script: Script, evaluator: Evaluator, node: Node, depth: int) -> It
             span=span,
             background=_backgrounded(node),
         )
+
+
+def _redirects(evaluator: Evaluator, node: Node) -> tuple[tuple[str, str | None], ...]:
+    """Read ``> F``, ``>> F``, ``2>&1``, ``&> F`` of a statement (input redirects aside)."""
+    found: list[tuple[str, str | None]] = []
+    for redirect in (c for c in node.children if c.type == "file_redirect"):
+        operator = next((c.type for c in redirect.children if not c.is_named), "")
+        descriptor = redirect.child_by_field_name("descriptor")
+        number = evaluator.script.text(descriptor) if descriptor is not None else "1"
+        target = evaluator.word(redirect.child_by_field_name("destination")).text
+        if operator in ("&>", "&>>"):
+            found += [("1", target), ("2", target)]
+        elif operator == ">&" and target is not None and target.isdigit():
+            found.append((number, f"&{target}"))
+        elif operator in (">", ">>", ">|"):
+            found.append((number, target))
+    return tuple(found)
 
 
 def _is_glued_assignment(node: Node) -> bool:
