@@ -28,6 +28,7 @@ CAPABILITIES: dict[str, Support] = {
     "environment": Support.PARTIAL,
     "environment_files": Support.PARTIAL,
     "stdout": Support.PARTIAL,
+    "stderr": Support.PARTIAL,
     "stop_signal": Support.PARTIAL,
     "stop_timeout": Support.PARTIAL,
     "hooks": Support.PARTIAL,
