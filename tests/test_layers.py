@@ -22,6 +22,26 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         ("translator.model", "translator.diagnostics", "translator.loss", "translator.report"),
     ),
     ("translator.knowledge", ("translator.knowledge",)),
+    (
+        "translator.lint.rules",
+        (
+            "translator.model",
+            "translator.diagnostics",
+            "translator.knowledge",
+            "translator.lint.registry",
+            "translator.lint.rules",
+        ),
+    ),
+    (
+        "translator.lint",
+        (
+            "translator.model",
+            "translator.diagnostics",
+            "translator.errors",
+            "translator.knowledge",
+            "translator.lint",
+        ),
+    ),
     ("translator.formats._", ("translator.errors", "translator.model")),
     (
         "translator.formats",
@@ -46,6 +66,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.loss",
             "translator.formats",
             "translator.io",
+            "translator.lint",
         ),
     ),
     (

@@ -17,17 +17,34 @@ from translator.errors import ParseError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
 from translator.formats._capabilities import matrix
 from translator.formats._options import WATCHER, EmitOptions, ParseOptions
+from translator.lint import baseline, engine, fix, registry
+from translator.lint import config as lint_config
+from translator.lint.config import LintConfig
+from translator.lint.engine import LintFile
+from translator.lint.registry import Rule
 from translator.loss import Loss, LossLevel, LossLog
 from translator.model import Command, Host, Origin, Service, ServiceKind, Source, Span
 
 __all__ = [
     "EmitOptions",
+    "FixResult",
+    "LintConfig",
+    "LintResult",
     "ParseOptions",
+    "Rule",
+    "Severity",
     "Translation",
     "convert",
     "format_ids",
+    "lint",
+    "lint_fixed",
+    "lint_rule",
+    "lint_rules",
+    "lint_settings",
+    "lint_sources",
     "parse",
     "read_sources",
+    "rule_text",
 ]
 
 """The format that keeps checks a target cannot do (ports, files, alerts) working."""
@@ -130,6 +147,232 @@ def convert(
     return Translation(
         files=files, losses=tuple(losses.ordered()), diagnostics=parsed.diagnostics, host=host
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LintResult:
+    """What ``lint`` found, and the files it read (for fixes, snippets, baselines).
+
+    ``skipped``: files no format claims.
+    """
+
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[LintFile, ...]
+    skipped: tuple[str, ...]
+    refused: tuple[str, ...] = ()
+    """Files their reader refused (a parse error): the run exits 2."""
+    changed: tuple[str, ...] = ()
+    """Files ``--fix`` changed (or ``--diff`` would)."""
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Each file's text by path."""
+        return {f.path: f.text for f in self.files}
+
+    def fails(self, fail_on: Severity) -> bool:
+        """Say whether a finding is at or above ``fail_on`` (exit status 1)."""
+        return engine.fails(self.diagnostics, fail_on)
+
+    def without_baseline(self, recorded: str, path: str) -> LintResult:
+        """Leave out the findings baseline file ``path`` (text ``recorded``) records."""
+        kept = baseline.new_findings(self.diagnostics, baseline.read(path, recorded), self.texts)
+        return replace(self, diagnostics=tuple(kept))
+
+    def baseline(self) -> str:
+        """Render a baseline recording every finding of this run."""
+        return baseline.write(self.diagnostics, self.texts)
+
+    def fingerprints(self) -> dict[int, str]:
+        """Each finding's fingerprint (by index), as baselines and SARIF match them."""
+        return {i: baseline.fingerprint(d, self.texts) for i, d in enumerate(self.diagnostics)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FixResult:
+    """Files ``fix`` changed (path → (before, after)) and what is left to report."""
+
+    changed: dict[str, tuple[str, str]]
+    remaining: LintResult
+
+    def diff(self) -> str:
+        """Render every change as one unified diff."""
+        return "".join(fix.diff(path, *texts) for path, texts in sorted(self.changed.items()))
+
+
+def lint_fixed(
+    sources: Sequence[Source],
+    *,
+    rounds: int = 5,
+    **options: Any,  # noqa: ANN401 - lint's
+) -> FixResult:
+    """Lint ``sources`` and apply safe fixes, linting again until nothing changes.
+
+    A file with a parse error is left alone. ``options`` are ``lint``'s.
+    """
+    texts = {source.path: source.text for source in sources}
+    result = lint(sources, **options)
+    for _ in range(rounds):
+        updated = {
+            path: fix.apply(text, result.diagnostics, path)
+            for path, text in texts.items()
+            if path not in result.refused
+        }
+        if all(texts[path] == text for path, text in updated.items()):
+            break
+        texts |= updated
+        result = lint([Source(path=p, text=t) for p, t in texts.items()], **options)
+    original = {source.path: source.text for source in sources}
+    changed = {p: (original[p], t) for p, t in texts.items() if t != original[p]}
+    return FixResult(changed=changed, remaining=result)
+
+
+def lint_rules() -> tuple[Rule, ...]:
+    """Every lint rule, by code."""
+    return registry.rules()
+
+
+def rule_text(rule: Rule) -> str:
+    """Give a rule's documentation as ``svconv rule`` prints it."""
+    return "\n\n".join(
+        f"{heading}:\n{registry.section(rule.doc, heading)}" for heading in registry.DOC_HEADINGS
+    )
+
+
+def lint_rule(code: str) -> Rule | None:
+    """Find a lint rule by code or name."""
+    return registry.by_code(code)
+
+
+def lint_settings(
+    config_file: Path | None,
+    start: Path,
+    **overrides: Any,  # noqa: ANN401 - any setting
+) -> LintConfig:
+    """Read the lint settings (``--config``, else found from ``start`` up); apply overrides."""
+    found = config_file or lint_config.find(start)
+    settings = lint_config.load(found) if found is not None else LintConfig()
+    return settings.overridden(**overrides)
+
+
+def lint_sources(paths: Sequence[str | Path]) -> list[Source]:
+    """Read the files given, and every file under the directories given, sorted."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*") if p.is_file() and not _is_hidden(p.relative_to(path))
+            )
+        else:
+            found.append(path)
+    return [io.read_source(path) for path in found]
+
+
+def _is_hidden(path: Path) -> bool:
+    return any(part.startswith(".") for part in path.parts)
+
+
+def lint(
+    sources: Sequence[Source],
+    *,
+    config: LintConfig | None = None,
+    source_format: str | None = None,
+    load_include: IncludeLoader | None = io.resolve_include,
+    options: ParseOptions | None = None,
+    target_format: str | None = None,
+) -> LintResult:
+    """Lint ``sources`` as one host: each file's format detected unless given.
+
+    A file no format claims is skipped (listed in the result). A file its reader refuses
+    is a finding (SV101, or the rule of the error), and the others are still linted.
+    ``target_format`` adds what translating to it would lose (SV701).
+    """
+    settings = config or LintConfig()
+    claimed = [(source_format or detect(s.path, s.text), s) for s in sources]
+    skipped = tuple(s.path for fmt, s in claimed if fmt is None)
+    files: list[LintFile] = []
+    hosts: list[Host] = []
+    notes: list[Diagnostic] = []
+    for fmt in sorted({fmt for fmt, _ in claimed if fmt is not None}):
+        group = [s for f, s in claimed if f == fmt]
+        module = _format(fmt, needs="parse").module
+        files += [_lint_file(s, fmt, module) for s in group]
+        result = _parse_isolated(fmt, group, load_include, options)
+        hosts.append(result.host)
+        notes += result.diagnostics
+        if target_format is not None and result.host.services:
+            notes += _port_findings(result.host, fmt, group, target_format, options)
+    host = _merge(hosts, [s for h in hosts for s in h.services])
+    found = engine.run(host, files, notes, settings)
+    refused = tuple(sorted({n.span.path for n in notes if n.code in _REFUSALS}))
+    return LintResult(
+        diagnostics=tuple(found), files=tuple(files), skipped=skipped, refused=refused
+    )
+
+
+_REFUSALS = frozenset({"SV101", "SV104"})
+"""Codes of errors a reader stops at: the file was not linted past them."""
+
+
+def _lint_file(source: Source, fmt: str, module: ModuleType) -> LintFile:
+    return LintFile(
+        path=source.path,
+        text=source.text,
+        format=fmt,
+        comment_markers=module.COMMENT_MARKERS,
+        has_trailing_comments=module.TRAILING_COMMENTS,
+    )
+
+
+def _parse_isolated(
+    fmt: str,
+    sources: list[Source],
+    load_include: IncludeLoader | None,
+    options: ParseOptions | None,
+) -> ParseResult:
+    """Parse one format's files together; a file its reader refuses is left out, noted."""
+    pending = list(sources)
+    refused: list[Diagnostic] = []
+    while pending:
+        try:
+            result = _parse_group(fmt, pending, load_include, options)
+            services: list[Service] = []
+            for service in result.host.services:
+                _refuse_duplicate(service, services)
+                services.append(service)
+        except ParseError as error:
+            span = error.span or Span(path=pending[0].path, line=1, column=1)
+            code = error.code if error.code != "SV000" else "SV101"
+            refused.append(
+                Diagnostic(code=code, message=error.message, span=span, severity=Severity.ERROR)
+            )
+            left = [s for s in pending if s.path != span.path]
+            pending = left if len(left) < len(pending) else pending[1:]
+            continue
+        return ParseResult(host=result.host, diagnostics=(*result.diagnostics, *refused))
+    return ParseResult(host=Host(), diagnostics=tuple(refused))
+
+
+def _port_findings(
+    host: Host,
+    fmt: str,
+    sources: list[Source],
+    target_format: str,
+    options: ParseOptions | None,
+) -> list[Diagnostic]:
+    """Say, as SV701 findings, what translating ``sources`` to the target would lose."""
+    if target_format == fmt:
+        return []
+    translation = convert(sources, source_format=fmt, target_format=target_format, options=options)
+    return [
+        Diagnostic(
+            code="SV701",
+            message=f"{target_format}: {loss.as_diagnostic().message}",
+            span=loss.as_diagnostic().span,
+            severity=Severity.INFO,
+            service=loss.service,
+        )
+        for loss in translation.losses
+    ]
 
 
 def _leave_to_source_supervisor(host: Host, losses: LossLog) -> Host:
@@ -298,7 +541,7 @@ def _detect(source: Source) -> str:
         raise ParseError(
             "cannot tell the format of this file; give --from",
             Span(path=source.path, line=1, column=1),
-            code="SV100",
+            code="SV000",
         )
     return fmt
 
@@ -318,7 +561,7 @@ def _refuse_duplicate(service: Service, services: list[Service]) -> None:
             raise ParseError(
                 f"service {service.name!r} is defined twice (also at {other.origin.span})",
                 service.origin.span,
-                code="SV101",
+                code="SV107",
             )
 
 

@@ -6,8 +6,11 @@ Exit status: 0 clean; 1 losses at the chosen failure level; 2 usage or input err
 
 from __future__ import annotations
 
+import importlib
+import io as io_module
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ from translator import api, io
 from translator.errors import SvconvError
 from translator.loss import LossLevel
 from translator.report import text
+from translator.report.rules import RuleInfo
 
 _INPUTS = click.argument(
     "paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False)
@@ -205,6 +209,180 @@ def formats() -> None:
     click.echo("Writes: " + ", ".join(api.format_ids("emit")))
     click.echo("\n✓ every value kept; partly: some approximated (reported); — always reported.\n")
     click.echo(api.capability_matrix(), nl=False)
+
+
+_RENDERERS = {
+    "text": "text",
+    "json": "json_output",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+    "checkstyle": "checkstyle",
+    "gitlab": "gitlab",
+}
+_LEVELS = click.Choice(["error", "warning", "info"])
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "source_format",
+    type=click.Choice(api.format_ids("parse")),
+    help="Read every file as this format (detected per file when left out).",
+)
+@click.option(
+    "--root",
+    type=click.Path(exists=True, file_okay=False),
+    help="Treat this directory as /: includes, env files resolve inside it.",
+)
+@click.option("--select", multiple=True, help="Rules to run: code, prefix (SV2), name or theme.")
+@click.option("--ignore", multiple=True, help="Rules to leave out (as --select).")
+@click.option("--fail-on", type=_LEVELS, help="Exit 1 on a finding at or above this severity.")
+@click.option("--output-format", type=click.Choice(list(_RENDERERS)), help="Report format.")
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to this file instead of stdout.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Settings file (default: .svconv.yaml or pyproject.toml).",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Report only findings this baseline does not record.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record every finding of this run in a baseline file.",
+)
+@click.option(
+    "--target",
+    "target_format",
+    type=click.Choice(api.format_ids("emit")),
+    help="Also report what translating to this format would lose (SV701).",
+)
+@click.option("--fix", is_flag=True, help="Apply safe fixes to the files, then report the rest.")
+@click.option("--diff", is_flag=True, help="Print the fixes as a diff; write nothing.")
+def lint(paths: tuple[Path, ...], fix: bool, diff: bool, **options: Any) -> None:  # noqa: ANN401
+    # click passes each option by name
+    """Check supervision files (or whole host trees) against svconv's rules."""
+    try:
+        settings = api.lint_settings(
+            options["config_file"],
+            paths[0],
+            select=options["select"],
+            ignore=options["ignore"],
+            fail_on=api.Severity(options["fail_on"]) if options["fail_on"] else None,
+            output_format=options["output_format"],
+        )
+        sources = api.lint_sources(paths)
+        arguments = {
+            "config": settings,
+            "source_format": options["source_format"],
+            "load_include": io.include_loader(options["root"]),
+            "options": api.ParseOptions(root=options["root"]),
+            "target_format": options["target_format"],
+        }
+        if fix or diff:
+            result = _fixed(api.lint_fixed(sources, **arguments), write=fix)
+        else:
+            result = api.lint(sources, **arguments)
+        result = _with_baselines(result, options["baseline_file"], options["write_baseline"])
+        if not diff:
+            _write_report(result, settings.output_format, options["output_file"])
+    except SvconvError as error:
+        click.echo(f"svconv: {error}", err=True)
+        sys.exit(2)
+    for path in result.skipped:
+        click.echo(f"svconv: {path}: skipped: no format claims it", err=True)
+    sys.exit(_lint_status(result, settings.fail_on, diff=diff))
+
+
+def _fixed(outcome: api.FixResult, *, write: bool) -> api.LintResult:
+    """Write the fixed files (--fix), or print the change as a diff (--diff)."""
+    if write:
+        for path, (_, after) in sorted(outcome.changed.items()):
+            io.write_atomic(Path(path), after)
+    else:
+        click.echo(outcome.diff(), nl=False)
+    return replace(outcome.remaining, changed=tuple(sorted(outcome.changed)))
+
+
+def _with_baselines(
+    result: api.LintResult, baseline_file: Path | None, write_baseline: Path | None
+) -> api.LintResult:
+    if baseline_file is not None:
+        result = result.without_baseline(baseline_file.read_text(), str(baseline_file))
+    if write_baseline is not None:
+        io.write_atomic(write_baseline, result.baseline())
+    return result
+
+
+def _lint_status(result: api.LintResult, fail_on: api.Severity, *, diff: bool) -> int:
+    if result.refused:
+        return 2
+    if diff:
+        return 1 if result.changed else 0
+    return 1 if result.fails(fail_on) else 0
+
+
+def _write_report(result: api.LintResult, output_format: str, output_file: Path | None) -> None:
+    renderer = importlib.import_module(f"translator.report.{_RENDERERS[output_format]}")
+    rules = {r.code: _rule_info(r) for r in api.lint_rules()}
+    stream = io_module.StringIO()
+    if output_format == "text":
+        terminal = output_file is None and sys.stdout.isatty()
+        text.render_findings(
+            result.diagnostics, stream, rules=rules, texts=result.texts, snippets=terminal
+        )
+    else:
+        renderer.render(
+            result.diagnostics,
+            stream,
+            rules=rules,
+            texts=result.texts,
+            fingerprints=result.fingerprints(),
+        )
+    if output_file is None:
+        click.echo(stream.getvalue(), nl=False)
+    else:
+        io.write_atomic(output_file, stream.getvalue())
+
+
+def _rule_info(rule: api.Rule) -> RuleInfo:
+    return RuleInfo(
+        code=rule.code,
+        name=rule.name,
+        summary=rule.summary,
+        severity=rule.severity,
+        help=rule.doc,
+    )
+
+
+@main.command(name="rule")
+@click.argument("code", required=False)
+@click.option("--list", "listing", is_flag=True, help="List every rule.")
+def rule_command(code: str | None, listing: bool) -> None:
+    """Explain a lint rule (svconv rule SV201), or list them all (--list)."""
+    if listing or code is None:
+        for rule in api.lint_rules():
+            click.echo(f"{rule.code}  {rule.severity.value:<7}  {rule.name}  {rule.summary}")
+        return
+    found = api.lint_rule(code)
+    if found is None:
+        click.echo(f"svconv: no rule {code}; svconv rule --list lists them", err=True)
+        sys.exit(2)
+    click.echo(f"{found.code} {found.name} ({found.severity.value}; {', '.join(found.formats)})\n")
+    click.echo(api.rule_text(found))
 
 
 def _add_shortcut(source_format: str, target_format: str) -> None:

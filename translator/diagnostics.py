@@ -30,6 +30,23 @@ class ReadLoss:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Edit:
+    """Replace the text at ``span`` (end exclusive) with ``text``."""
+
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Fix:
+    """Edits that resolve a finding; ``is_safe`` ones keep behaviour, so ``--fix`` applies them."""
+
+    description: str
+    edits: tuple[Edit, ...]
+    is_safe: bool = True
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnostic:
     """One message with its code (``SV101``), severity and source span.
 
@@ -43,6 +60,8 @@ class Diagnostic:
     severity: Severity = Severity.WARNING
     related: tuple[Span, ...] = ()
     loss: ReadLoss | None = None
+    fix: Fix | None = None
+    service: str | None = None
 
     def __str__(self) -> str:
         """Render as ``path:line:col: CODE message``."""

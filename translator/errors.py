@@ -11,7 +11,7 @@ from translator.model import Span
 class SvconvError(Exception):
     """Bad input or usage; the CLI prints it, exits 2 and writes nothing."""
 
-    def __init__(self, message: str, span: Span | None = None, code: str = "SV100") -> None:
+    def __init__(self, message: str, span: Span | None = None, code: str = "SV000") -> None:
         """Keep the message, the span it points at, and its diagnostic code."""
         super().__init__(message)
         self.message = message

@@ -12,6 +12,7 @@ import glob
 import os
 import platform
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from translator.errors import OutputError, SvconvError
@@ -24,11 +25,11 @@ def read_source(path: str | Path) -> Source:
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise SvconvError(f"cannot read {name}: {error.strerror}", code="SV100") from None
+        raise SvconvError(f"cannot read {name}: {error.strerror}", code="SV000") from None
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
         span = Span(path=name, line=line, column=1)
-        raise SvconvError("not a text file (it holds a NUL byte)", span, code="SV100")
+        raise SvconvError("not a text file (it holds a NUL byte)", span, code="SV000")
     try:
         return Source(path=name, text=data.decode("utf-8"))
     except UnicodeDecodeError:
@@ -43,6 +44,19 @@ def resolve_include(pattern: str, span: Span) -> list[Source]:
     return [read_source(p) for p in sorted(matches) if Path(p).is_file()]
 
 
+def include_loader(root: str | None) -> Callable[[str, Span], list[Source]]:
+    """Resolve includes as ``resolve_include`` does; with ``root``, absolute ones inside it."""
+    if root is None:
+        return resolve_include
+
+    def load(pattern: str, span: Span) -> list[Source]:
+        if pattern.startswith("/"):
+            pattern = str(Path(root) / pattern.lstrip("/"))
+        return resolve_include(pattern, span)
+
+    return load
+
+
 def host_name() -> str:
     """Return this machine's node name, as supervisord's %(host_node_name)s sees it."""
     return platform.node()
@@ -53,7 +67,7 @@ def check_writable(directory: Path, names: list[str], *, force: bool) -> None:
     existing = [name for name in names if (directory / name).exists()]
     if existing and not force:
         listed = ", ".join(str(directory / name) for name in existing)
-        raise OutputError(f"refusing to overwrite {listed} (use --force)", code="SV100")
+        raise OutputError(f"refusing to overwrite {listed} (use --force)", code="SV000")
 
 
 def write_atomic(path: Path, text: str) -> None:
@@ -67,7 +81,7 @@ def write_atomic(path: Path, text: str) -> None:
         Path(temporary).replace(path)
     except OSError as error:
         Path(temporary).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {error.strerror}", code="SV100") from None
+        raise OutputError(f"cannot write {path}: {error.strerror}", code="SV000") from None
 
 
 def write_files(directory: Path, files: dict[str, str], *, force: bool) -> list[Path]:

@@ -111,7 +111,7 @@ def test_an_empty_assignment_empties_a_list() -> None:
 def test_an_alias_file_holds_no_service() -> None:
     result = read("sshd.service", "ssh.service\n")
     assert result.host.services == ()
-    assert [d.code for d in result.diagnostics] == ["SV108"]
+    assert [d.code for d in result.diagnostics] == ["SV805"]
 
 
 def test_infinity_optional_directory_and_legacy_limits_come_back() -> None:
@@ -267,7 +267,7 @@ def test_kept_drop_ins_are_written_back_and_merge_to_the_same_service(tmp_path) 
 def test_a_masked_unit_holds_no_service() -> None:
     result = read("x.service", "\n")
     assert result.host.services == ()
-    assert [d.code for d in result.diagnostics] == ["SV108"]
+    assert [d.code for d in result.diagnostics] == ["SV805"]
     assert "masked" in result.diagnostics[0].message
 
 

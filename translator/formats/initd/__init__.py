@@ -9,6 +9,10 @@ from translator.formats.initd.parse import detect, parse
 from translator.model import Output
 
 ID = "initd"
+COMMENT_MARKERS = ("#",)
+"""What starts a comment; a lint suppression directive lives in one."""
+TRAILING_COMMENTS = True
+"""Whether a comment may follow a setting on its line."""
 DEFAULTS: dict[str, object] = {
     "stop_signal": "SIGTERM",
     "stop_timeout": 10.0,
@@ -38,4 +42,13 @@ CAPABILITIES: dict[str, Support] = {
 }
 """What its scripts hold of the model; any other field is reported when set."""
 
-__all__ = ["CAPABILITIES", "DEFAULTS", "ID", "detect", "emit", "parse"]
+__all__ = [
+    "CAPABILITIES",
+    "COMMENT_MARKERS",
+    "DEFAULTS",
+    "ID",
+    "TRAILING_COMMENTS",
+    "detect",
+    "emit",
+    "parse",
+]

@@ -58,6 +58,8 @@ FACILITIES: dict[str, tuple[str, bool] | None] = {
     "$local_fs": None,
     "$syslog": None,
 }
+PIDFILE_TAG = "pidfile.tag"
+"""The ``origin.fields`` key of a ``# pidfile:`` tag's span, when the script has one."""
 _MULTI_USER_LEVELS = {"2", "3", "4"}
 _SUFFIXES = (".init", ".sh")
 
@@ -231,6 +233,9 @@ def _header_fields(headers: Headers, reading: _Reading, spans: dict[str, Span]) 
         spans["description"] = described.span
     fields["dependencies"] = tuple(_dependencies(headers, reading))
     fields["enabled_at_boot"] = _enabled(headers, reading)
+    if (pidfile_tag := headers.tag("pidfile")) is not None:
+        # the only pidfile systemd-sysv-generator reads (lint SV203), whatever else names one
+        spans[PIDFILE_TAG] = pidfile_tag.span
     extras = [
         Extra(format=FORMAT, key=keyword, value=found.value, origin=Origin(span=found.span))
         for keyword, found in headers.lsb.items()

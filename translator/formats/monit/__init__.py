@@ -10,6 +10,10 @@ from translator.formats.monit.emit import emit, pattern_for
 from translator.formats.monit.parse import parse, parse_many
 
 ID = "monit"
+COMMENT_MARKERS = ("#",)
+"""What starts a comment; a lint suppression directive lives in one."""
+TRAILING_COMMENTS = True
+"""Whether a comment may follow a setting on its line."""
 CAPABILITIES: dict[str, Support] = {
     # start, its user and pidfile: a foreground program becomes a start-stop-daemon
     # call (--monit-owns-process) or a systemctl one
@@ -44,4 +48,14 @@ def detect(path: str, text: str) -> bool:
     return path.endswith("monitrc") or bool(_CHECK.search(text))
 
 
-__all__ = ["CAPABILITIES", "ID", "detect", "emit", "parse", "parse_many", "pattern_for"]
+__all__ = [
+    "CAPABILITIES",
+    "COMMENT_MARKERS",
+    "ID",
+    "TRAILING_COMMENTS",
+    "detect",
+    "emit",
+    "parse",
+    "parse_many",
+    "pattern_for",
+]

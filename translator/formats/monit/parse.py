@@ -308,7 +308,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
         stop_timeout = options.pop("timeout", None) if keyword == "stop" else None
         command = Command(
             argv=quoting.split(_text(string), self._span(string)),
-            origin=Origin(span=span),
+            origin=Origin(span=span, fields=(("argv", self._span(string)),)),  # quotes included
             **options,
         )
         slot = {"start": "start", "stop": "stop", "restart": "restart_command"}[keyword]
@@ -720,22 +720,22 @@ def _statements(
             yield statement
             continue
         if load_include is None:
-            diagnostics.append(_include_note(statement, "include not followed"))
+            diagnostics.append(_include_note(statement, "include not followed", "SV801"))
             yield statement
             continue
         if depth >= MAX_INCLUDE_DEPTH:
             raise ParseError("includes nested too deep (a cycle?)", statement.span, code="SV101")
         included = load_include(statement.pattern, statement.span)
         if not included:
-            diagnostics.append(_include_note(statement, "include matches no file"))
+            diagnostics.append(_include_note(statement, "include matches no file", "SV301"))
             yield statement
         for child in included:
             yield from _statements(child, load_include, diagnostics, depth + 1)
 
 
-def _include_note(statement: _Include, message: str) -> Diagnostic:
+def _include_note(statement: _Include, message: str, code: str) -> Diagnostic:
     return Diagnostic(
-        code="SV102",
+        code=code,
         message=f"{message}: {statement.pattern}",
         span=statement.span,
         severity=Severity.INFO,
@@ -819,7 +819,7 @@ def _build_host(
         first = next(d for d in drafts if d.restart_limit)
         diagnostics.append(
             Diagnostic(
-                code="SV103",
+                code="SV802",
                 severity=Severity.INFO,
                 span=first.spans["start_limit"],
                 message=f'no "set daemon" seen; a cycle is taken as {interval:g} seconds',
@@ -861,7 +861,7 @@ def _open_draft(check: _Check, drafts: list[_Draft]) -> _Draft:
             raise ParseError(
                 f"service name conflict, {check.name!r} already defined at {other.span}",
                 check.spans["name"],
-                code="SV101",
+                code="SV107",
             )
     fields: dict[str, Any] = {"name": check.name, "kind": check.kind, **check.header}
     if check.kind is ServiceKind.PROCESS:
@@ -927,7 +927,7 @@ def _check_dependencies(services: tuple[Service, ...], diagnostics: list[Diagnos
             if dependency.name not in names:
                 diagnostics.append(
                     Diagnostic(
-                        code="SV104",
+                        code="SV803",
                         severity=Severity.WARNING,
                         span=dependency.origin.span
                         or service.origin.span

@@ -11,6 +11,10 @@ from translator.formats.supervisord.parse import parse, parse_many
 from translator.model import Output, StartLimit
 
 ID = "supervisord"
+COMMENT_MARKERS = ("#", ";")
+"""What starts a comment; a lint suppression directive lives in one."""
+TRAILING_COMMENTS = True
+"""Whether a comment may follow a setting on its line."""
 CAPABILITIES: dict[str, Support] = {
     "working_directory": Support.FULL,
     "user": Support.FULL,
@@ -62,8 +66,10 @@ def detect(path: str, text: str) -> bool:
 
 __all__ = [
     "CAPABILITIES",
+    "COMMENT_MARKERS",
     "DEFAULTS",
     "ID",
+    "TRAILING_COMMENTS",
     "control_commands",
     "detect",
     "emit",

@@ -50,7 +50,7 @@ def expand(
             raise ParseError(
                 "a lone '%' (write %% for a percent sign)",
                 _at(span, text, percent.start()),
-                code="SV101",
+                code="SV104",
             )
         count = len(references)
         piece = _one(match, expansions, references, text, span, keep_env=keep_env)

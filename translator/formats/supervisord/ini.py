@@ -49,6 +49,8 @@ class Document:
     sections: dict[str, Section] = field(default_factory=dict)
     defaults: dict[str, Value] = field(default_factory=dict)
     section_files: dict[str, str] = field(default_factory=dict)
+    repeated: list[tuple[Span, Span]] = field(default_factory=list)
+    """Each section header seen again: (where again, where first)."""
 
     def get(self, section: str, key: str) -> Value | None:
         """Return ``key`` of ``section``, falling back to ``[DEFAULT]``."""
@@ -120,6 +122,8 @@ class _Reader:
         if section is None:
             section = self.document.sections[name] = Section(name=name, span=span)
             self.document.section_files[name] = self.source.path
+        else:
+            self.document.repeated.append((span, section.span))
         self.values = section.values
 
     def _open_option(self, text: str, span: Span) -> None:

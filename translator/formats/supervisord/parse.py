@@ -93,6 +93,16 @@ def parse_many(
     for other in sources[1:]:
         ini.read(other, document)
     _read_includes(document, source, load_include, context, diagnostics)
+    diagnostics += [
+        Diagnostic(
+            code="SV107",
+            severity=Severity.WARNING,
+            span=again,
+            message=f"this section was opened before at {first}; supervisord merges the two, "
+            "the later value of a key winning",
+        )
+        for again, first in document.repeated
+    ]
     environ = _supervisord_environment(document, context)
     groups = _groups(document)
     services = [
@@ -134,13 +144,13 @@ def _read_includes(
     patterns = expand(files.text, expansions, files.span, keep_env=False).text.split()
     for pattern in patterns:
         if load_include is None:
-            diagnostics.append(_note("SV102", f"include not followed: {pattern}", files.span))
+            diagnostics.append(_note("SV801", f"include not followed: {pattern}", files.span))
             continue
         found = load_include(pattern, files.span)
         if not found:
             diagnostics.append(
                 Diagnostic(
-                    code="SV102",
+                    code="SV301",
                     severity=Severity.WARNING,
                     span=files.span,
                     message=f"no file matches include {pattern!r}",
@@ -153,7 +163,7 @@ def _read_includes(
     if again is not None and again.path != source.path:
         diagnostics.append(
             _note(
-                "SV107",
+                "SV804",
                 "[include] in an included file is ignored, as supervisord ignores it",
                 again.span,
             )

@@ -17,6 +17,10 @@ from translator.formats.systemd.parse import (
 from translator.formats.systemd.parse import DEFAULTS as FIELD_DEFAULTS
 
 ID = "systemd"
+COMMENT_MARKERS = ("#", ";")
+"""What starts a comment; a lint suppression directive lives in one."""
+TRAILING_COMMENTS = False
+"""Whether a comment may follow a setting on its line."""
 CAPABILITIES: dict[str, Support] = {
     "description": Support.FULL,
     "start": Support.FULL,
@@ -68,8 +72,10 @@ def detect(path: str, text: str) -> bool:
 
 __all__ = [
     "CAPABILITIES",
+    "COMMENT_MARKERS",
     "DEFAULTS",
     "ID",
+    "TRAILING_COMMENTS",
     "control_commands",
     "detect",
     "emit",

@@ -247,7 +247,7 @@ def parse_many(
         if note:
             reading.diagnostics.append(
                 Diagnostic(
-                    code="SV108",
+                    code="SV805",
                     severity=Severity.INFO,
                     span=Span(path=source.path, line=1, column=1),
                     message=f"{note}; nothing of its own to translate",
@@ -263,7 +263,7 @@ def parse_many(
             done = "kept as a file of its own" if reading.keep_dropins else "merged"
             reading.diagnostics.append(
                 Diagnostic(
-                    code="SV109",
+                    code="SV806",
                     severity=Severity.INFO,
                     span=Span(path=source.path, line=1, column=1),
                     message=f"drop-in {name} {done}",
