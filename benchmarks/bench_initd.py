@@ -128,9 +128,9 @@ def svconv_start(package: Path, script: str) -> tuple[str, ...] | None:
         [io.read_source(package / script)], source_format="initd", target_format="systemd"
     )
     service = translation.host.services[0]
-    if any("no daemon found" in loss.reason for loss in translation.losses):
-        return None
-    return service.start.argv if service.start else None
+    if service.start is None or service.start.argv[0].startswith("/etc/init.d/"):
+        return None  # it fell back to running the script
+    return service.start.argv
 
 
 def accuracy(corpus: Path, tsv: Path) -> tuple[int, int, int]:

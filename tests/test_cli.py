@@ -19,6 +19,7 @@ _BLOCK = re.compile(r"^```(\w+)(?: (\S+))?\n(.*?)^```$", re.MULTILINE | re.DOTAL
 @dataclass
 class Transcript:
     files: dict[str, str] = field(default_factory=dict)
+    after: dict[str, str] = field(default_factory=dict)
     command: str = ""
     blocks: dict[str, str] = field(default_factory=dict)
 
@@ -28,6 +29,8 @@ def read_transcript(path: Path) -> Transcript:
     for kind, name, body in _BLOCK.findall(path.read_text()):
         if kind == "file":
             transcript.files[name] = body
+        elif kind == "after":
+            transcript.after[name] = body
         elif kind == "command":
             transcript.command = body.strip()
         else:
@@ -53,6 +56,8 @@ def test_transcript(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         assert result.stdout == blocks["stdout"]
     for name in blocks.get("absent", "").split():
         assert not (tmp_path / name).exists()
+    for name, text in transcript.after.items():
+        assert (tmp_path / name).read_text() == text
     for name in blocks.get("unchanged", "").split():
         assert (tmp_path / name).read_text() == transcript.files[name]
     if "written" in blocks:

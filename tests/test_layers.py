@@ -137,3 +137,12 @@ def test_a_format_importing_another_is_caught() -> None:
     assert is_allowed(
         "translator.formats.systemd.emit", "translator.formats.systemd.quoting", allowed
     )
+
+
+def test_each_format_states_what_its_package_can_do() -> None:
+    from translator.formats import FORMATS
+
+    for fmt in FORMATS.values():
+        assert [a for a in ("parse", "emit") if fmt.can(a)] == [
+            a for a in ("parse", "emit") if hasattr(fmt.module, a)
+        ], fmt.id

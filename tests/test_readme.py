@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from click.testing import CliRunner
+from ruamel.yaml import YAML
 
 from translator import api
 from translator.cli import main
@@ -25,3 +26,12 @@ def test_formats_command_prints_the_matrix() -> None:
     assert result.exit_code == 0
     assert api.capability_matrix() in result.output
     assert "| `hooks` | partly | — | — | ✓ |" in result.output
+
+
+def test_the_pre_commit_hook_runs_svconv_lint() -> None:
+    hooks = YAML(typ="safe").load((README.parent / ".pre-commit-hooks.yaml").read_text())
+    assert [(hook["id"], hook["entry"], hook["language"]) for hook in hooks] == [
+        ("svconv-lint", "svconv lint", "python")
+    ]
+    scripts = (README.parent / "pyproject.toml").read_text()
+    assert 'svconv = "translator.cli:main"' in scripts

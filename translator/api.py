@@ -303,14 +303,23 @@ def lint(
             notes += _port_findings(result.host, fmt, group, target_format, options)
     host = _merge(hosts, [s for h in hosts for s in h.services])
     found = engine.run(host, files, notes, settings)
-    refused = tuple(sorted({n.span.path for n in notes if n.code in _REFUSALS}))
+    refused = tuple(sorted({n.span.path for n in notes if _is_refusal(n)}))
     return LintResult(
         diagnostics=tuple(found), files=tuple(files), skipped=skipped, refused=refused
     )
 
 
-_REFUSALS = frozenset({"SV101", "SV104"})
+_REFUSALS = frozenset({"SV101", "SV104", "SV303", "SV103", "SV112"})
 """Codes of errors a reader stops at: the file was not linted past them."""
+
+
+def _is_refusal(note: Diagnostic) -> bool:
+    """Say whether a reader stopped at ``note``.
+
+    A refusal is an error; a reader notes what it read past with the same code as a
+    warning (an ``Exec*=`` program only systemd refuses, zero monit restarts).
+    """
+    return note.code in _REFUSALS and note.severity is Severity.ERROR
 
 
 def _lint_file(source: Source, fmt: str, module: ModuleType) -> LintFile:
@@ -335,10 +344,6 @@ def _parse_isolated(
     while pending:
         try:
             result = _parse_group(fmt, pending, load_include, options)
-            services: list[Service] = []
-            for service in result.host.services:
-                _refuse_duplicate(service, services)
-                services.append(service)
         except ParseError as error:
             span = error.span or Span(path=pending[0].path, line=1, column=1)
             code = error.code if error.code != "SV000" else "SV101"
@@ -348,8 +353,24 @@ def _parse_isolated(
             left = [s for s in pending if s.path != span.path]
             pending = left if len(left) < len(pending) else pending[1:]
             continue
-        return ParseResult(host=result.host, diagnostics=(*result.diagnostics, *refused))
+        host, duplicates = _without_duplicates(result.host)
+        return ParseResult(host=host, diagnostics=(*result.diagnostics, *refused, *duplicates))
     return ParseResult(host=Host(), diagnostics=tuple(refused))
+
+
+def _without_duplicates(host: Host) -> tuple[Host, list[Diagnostic]]:
+    """Keep the first service of each name; each later one is an SV107 finding."""
+    kept: dict[str, Service] = {}
+    found = []
+    for service in host.services:
+        first = kept.setdefault(service.name, service)
+        if first is not service:
+            span = service.origin.span or Span(path="<input>", line=1, column=1)
+            message = f"service {service.name!r} is defined twice (also at {first.origin.span})"
+            found.append(
+                Diagnostic(code="SV107", message=message, span=span, severity=Severity.ERROR)
+            )
+    return host.with_services(tuple(kept.values())), found
 
 
 def _port_findings(

@@ -192,7 +192,8 @@ def _run_conversion(
         click.echo(f"svconv: {error}", err=True)
         sys.exit(2)
     level = LossLevel.ERROR if strict else LossLevel(losses)
-    notes = [d for d in translation.diagnostics if d.loss is None]  # losses come below
+    # losses come below; lint-only notes are for `svconv lint`
+    notes = [d for d in translation.diagnostics if d.loss is None and not d.lint_only]
     text.render(notes, sys.stderr)
     if level is not LossLevel.IGNORE:
         text.render([loss.as_diagnostic() for loss in translation.losses], sys.stderr)

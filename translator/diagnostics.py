@@ -52,6 +52,8 @@ class Diagnostic:
 
     ``loss``: the message reports something the reader itself could not keep (an init
     script's value only running it could tell); it goes into the loss report too.
+    ``lint_only``: a reader's note for lint alone (a legacy spelling, a missing script
+    action) that says nothing about the translation, so conversions do not print it.
     """
 
     code: str
@@ -62,6 +64,7 @@ class Diagnostic:
     loss: ReadLoss | None = None
     fix: Fix | None = None
     service: str | None = None
+    lint_only: bool = False
 
     def __str__(self) -> str:
         """Render as ``path:line:col: CODE message``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from fnmatch import fnmatchcase
+from typing import Any
 
 from translator import api
 from translator.lint.config import LintConfig
@@ -11,8 +12,12 @@ from translator.model import Source, Span
 
 
 def lint_files(
-    files: dict[str, str], *, config: LintConfig | None = None, target: str | None = None
-) -> api.LintResult:
+    files: dict[str, str],
+    *,
+    config: LintConfig | None = None,
+    target: str | None = None,
+    fix: bool = False,
+) -> Any:
     def load(pattern: str, span: Span) -> list[Source]:
         if pattern.startswith("/"):
             pattern = pattern.lstrip("/")
@@ -21,6 +26,8 @@ def lint_files(
         return [Source(path=n, text=t) for n, t in sorted(files.items()) if fnmatchcase(n, pattern)]
 
     sources = [Source(path=name, text=text) for name, text in files.items()]
+    if fix:
+        return api.lint_fixed(sources, config=config, load_include=load, target_format=target)
     return api.lint(sources, config=config, load_include=load, target_format=target)
 
 

@@ -12,7 +12,7 @@ from translator.diagnostics import Severity
 from translator.lint.config import ConfigError, LintConfig, load
 
 ONESHOT = "[Service]\nType=oneshot\nExecStart=/usr/local/bin/backup\nRestart=always\n"
-WRAPPER = "[Service]\nType=forking\nExecStart=/etc/init.d/web start\n"
+WRAPPER = "[Service]\nType=forking\nExecStart=/etc/init.d/web start\nPIDFile=/run/web.pid\n"
 HOST = {"backup.service": ONESHOT, "web.service": WRAPPER}
 
 

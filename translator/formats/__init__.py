@@ -21,6 +21,8 @@ class Format:
     id: str
     package: str
     description: str
+    actions: tuple[str, ...] = ("parse", "emit")
+    """What the package can do; stated here so listing formats imports none of them."""
 
     @property
     def module(self) -> ModuleType:
@@ -29,7 +31,7 @@ class Format:
 
     def can(self, action: str) -> bool:
         """Whether this build can ``parse`` or ``emit`` the format."""
-        return hasattr(self.module, action)
+        return action in self.actions
 
     def detect(self, path: str, text: str) -> bool:
         """Whether ``text`` (read from ``path``) is probably in this format."""

@@ -82,7 +82,7 @@ def request(argv: tuple[str, ...]) -> Request | None:
 
 
 def _words(arguments: tuple[str, ...], value_options: frozenset[str] = frozenset()) -> list[str]:
-    """The arguments that are not options, nor the value of one of ``value_options``."""
+    """Keep the arguments that are neither options nor the value of a ``value_options``."""
     words: list[str] = []
     skip = False
     for argument in arguments:

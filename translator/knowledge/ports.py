@@ -54,7 +54,7 @@ def rules() -> tuple[PortRule, ...]:
 
 
 def default_port(programs: Iterable[str], services: Iterable[str]) -> PortRule | None:
-    """The first rule knowing one of ``programs`` (argv[0] basenames) or ``services``."""
+    """Find the first rule knowing one of ``programs`` (argv[0] basenames) or ``services``."""
     programs, services = set(programs), set(services)
     return next(
         (

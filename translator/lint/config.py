@@ -78,15 +78,27 @@ def _matches(path: str, pattern: str) -> bool:
 
 
 def find(start: Path) -> Path | None:
-    """Find ``.svconv.yaml``, or a pyproject.toml with ``[tool.svconv]``, from ``start`` up."""
+    """Find ``.svconv.yaml``, or a pyproject.toml with ``[tool.svconv]``, from ``start`` up.
+
+    The path is given relative to the working directory when it lies below it.
+    """
     folder = start if start.is_dir() else start.parent
     for candidate in (folder.resolve(), *folder.resolve().parents):
-        if (candidate / ".svconv.yaml").is_file():
-            return candidate / ".svconv.yaml"
-        pyproject = candidate / "pyproject.toml"
-        if pyproject.is_file() and "[tool.svconv]" in pyproject.read_text(errors="replace"):
-            return pyproject
+        for found in (candidate / ".svconv.yaml", candidate / "pyproject.toml"):
+            if found.is_file() and (found.suffix == ".yaml" or _has_table(found)):
+                return _relative(found)
     return None
+
+
+def _has_table(pyproject: Path) -> bool:
+    return "[tool.svconv]" in pyproject.read_text(errors="replace")
+
+
+def _relative(path: Path) -> Path:
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def load(path: Path) -> LintConfig:

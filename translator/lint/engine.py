@@ -1,7 +1,8 @@
 """Run the rules over one host: findings, severities, selection and inline suppression.
 
 The readers' own notes count as findings when a rule stands behind their code (a syntax
-rule); any other note of theirs is about translation, not lint, and is left out.
+rule, or one that checks the model too: a dependency loop monit refuses is the monit
+reader's SV303); any other note of theirs is about translation, not lint, and is left out.
 Imports: model, diagnostics, lint.
 """
 
@@ -50,7 +51,7 @@ def run(
 def _reported(notes: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
     for note in notes:
         rule = by_code(note.code)
-        if rule is not None and rule.check is None and note.loss is None:
+        if rule is not None and note.loss is None:
             yield replace(note, severity=rule.severity)
 
 

@@ -118,10 +118,16 @@ def rule(
 
 
 def reported(
-    *, code: str, name: str, severity: Severity, formats: tuple[str, ...], doc: str
+    *,
+    code: str,
+    name: str,
+    severity: Severity,
+    formats: tuple[str, ...],
+    doc: str,
+    has_fix: bool = False,
 ) -> Rule:
-    """Declare a rule the readers report (no check of its own)."""
-    return Rule(code=code, name=name, severity=severity, formats=formats, doc=doc)
+    """Declare a rule the readers report (no check of its own; a fix comes with the note)."""
+    return Rule(code=code, name=name, severity=severity, formats=formats, doc=doc, has_fix=has_fix)
 
 
 @cache

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from translator.errors import ParseError
 from translator.model import Source, Span
 
-_BEGIN = "### BEGIN INIT INFO"
+BEGIN = "### BEGIN INIT INFO"
 _END = "### END INIT INFO"
 _CHKCONFIG_TAGS = ("chkconfig", "description", "processname", "pidfile", "config")
 
@@ -53,7 +53,7 @@ def read_headers(source: Source) -> Headers:
     continued: tuple[str, Field] | None = None  # (where, field) a continuation extends
     for number, line in enumerate(lines, start=1):
         span = Span(path=source.path, line=number, column=1)
-        if line.strip() == _BEGIN:
+        if line.strip() == BEGIN:
             inside, headers.lsb_span = True, span
             continue
         if inside and line.strip() == _END:
@@ -69,7 +69,7 @@ def read_headers(source: Source) -> Headers:
             _lsb_line(headers, line, span) if inside else _chkconfig_line(headers, line, span)
         )
     if inside and headers.lsb_span is not None:
-        raise ParseError(f'"{_BEGIN}" without "{_END}"', headers.lsb_span, code="SV101")
+        raise ParseError(f'"{BEGIN}" without "{_END}"', headers.lsb_span, code="SV101")
     return headers
 
 

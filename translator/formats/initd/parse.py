@@ -14,6 +14,7 @@ from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, ReadL
 from translator.errors import ParseError
 from translator.formats._options import ParseOptions
 from translator.formats.initd import daemon as daemons
+from translator.formats.initd import lsb
 from translator.formats.initd.headers import Headers, read_headers
 from translator.formats.initd.shell import (
     REFERENCE,
@@ -84,10 +85,13 @@ class _Reading:
 
 
 def detect(path: str, text: str) -> bool:
-    """Whether ``text`` is an init script: an LSB block, or a shell script under init.d."""
-    return "### BEGIN INIT INFO" in text or (
-        "init.d/" in path and text.startswith("#!") and "sh" in text.splitlines()[0]
-    )
+    """Whether ``text`` is an init script: an LSB block, or a shell script under init.d.
+
+    A shell script with a RHEL ``# chkconfig:`` header counts wherever it lies.
+    """
+    is_shell = text.startswith("#!") and "sh" in text.splitlines()[0]
+    has_chkconfig = any(line.startswith("# chkconfig:") for line in text.splitlines()[:40])
+    return "### BEGIN INIT INFO" in text or (is_shell and ("init.d/" in path or has_chkconfig))
 
 
 def parse(
@@ -115,6 +119,7 @@ def parse(
         )
     services = _services(name, source, headers, script, reading)
     reading.notes.append(_confidence(services[0], script, reading))
+    reading.notes += lsb.check(script, headers)
     if (options or ParseOptions()).restarts_daemons:
         restart_span = Span(path=source.path, line=1, column=1)
         reading.lose(
@@ -136,13 +141,13 @@ def _confidence(service: Service, script: Script, reading: _Reading) -> Diagnost
     """Say how sure the reading of the daemon is.
 
     High when every value was known; medium when a default stood in for one, a value of
-    the command was unknown, or the env file is absent; low when no daemon was found.
+    the command was unknown, or the env file is absent; low when it runs the script.
     """
     starts = [n.message for n in reading.notes if n.loss and n.loss.field == "start"]
     defaulted = any(variable.defaulted for variable in script.variables.values())
     absent = any(pure is None for _, _, pure in script.env_files)
-    if any("no daemon" in message for message in starts):
-        level = "low"
+    if service.start is not None and service.start.argv[0].startswith("/etc/init.d/"):
+        level = "low"  # it fell back to running the script
     elif defaulted or absent or any("lock file" not in message for message in starts):
         level = "medium"
     else:
@@ -321,8 +326,12 @@ def _daemon_fields(
     found = [x for x in found if not _is_config_test(x)]
     launches = [x for x in found if x.launcher != "direct"] or found
     if not launches:
-        return _fallback(name, script, headers, reading, spans), []
+        return _fallback(script, headers, reading, spans, "no daemon found in the start action"), []
     launch, others = launches[0], _other_programs(launches)
+    unknown = sum(word.text is None for word in launch.argv)
+    if unknown >= _MOST_UNKNOWN_WORDS:  # a loop over configs (openvpn), not one command line
+        why = f"the daemon's command line has {unknown} words only running the script could tell"
+        return _fallback(script, headers, reading, spans, why), []
     if len(launches) > 1:
         separate = ", ".join(f"{name}-{PurePosixPath(o.argv[0].text or '').name}" for o in others)
         reading.lose(
@@ -667,16 +676,19 @@ def _references(text: str, *, whole: bool) -> str:
     return "".join(out)
 
 
+_MOST_UNKNOWN_WORDS = 3
+
+
 def _fallback(
-    name: str, script: Script, headers: Headers, reading: _Reading, spans: dict[str, Span]
+    script: Script, headers: Headers, reading: _Reading, spans: dict[str, Span], why: str
 ) -> dict[str, Any]:
-    """No daemon found: run the script itself, as systemd-sysv-generator does."""
+    """No daemon to trust: run the script itself, as systemd-sysv-generator does."""
     span = Span(path=script.source.path, line=1, column=1)
     path = f"/etc/init.d/{PurePosixPath(script.source.path).name}"
     reading.lose(
         span,
         "start",
-        "no daemon found in the start action (low confidence)",
+        f"{why} (low confidence)",
         f"the unit runs {path} start, as systemd-sysv-generator does",
     )
     fields: dict[str, Any] = {

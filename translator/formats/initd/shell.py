@@ -8,6 +8,7 @@ Imports: model, errors.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -589,6 +590,37 @@ def action(script: Script, name: str) -> Node | None:
             if name in patterns:
                 return item
     return None
+
+
+_FIRST_ARGUMENT = re.compile(r"\$1|\$\{1\}|\$\{1:?[-=?+][^}]*\}")
+"""``$1`` as a case statement names it: ``$1``, ``${1}``, ``${1:-default}``."""
+
+
+def actions(script: Script) -> tuple[Span, frozenset[str]] | None:
+    """Give the actions the script's ``case "$1"`` arms name, and where that case starts.
+
+    A case on ``${1:-…}``, or on another variable with a ``start`` arm (``case "$WHAT"``),
+    counts too. None: no such case, the script dispatches some other way.
+    """
+    found: list[tuple[Node, Node, set[str]]] = []
+    for case in _descendants(script.root, "case_statement"):
+        value = case.child_by_field_name("value")
+        if value is None:
+            continue
+        patterns = {
+            script.text(pattern).strip("'\"")
+            for item in case.named_children
+            if item.type == "case_item"
+            for pattern in item.children_by_field_name("value")
+        }
+        if _FIRST_ARGUMENT.fullmatch(script.text(value).strip('"')) or "start" in patterns:
+            found.append((case, value, patterns))
+    if not found:
+        return None
+    case, value, _ = next((f for f in found if "start" in f[2]), found[0])
+    start, end = script.span(case), script.span(value)
+    span = replace(start, end_line=end.end_line, end_column=end.end_column)
+    return span, frozenset(name for _, _, patterns in found for name in patterns)
 
 
 def _descendants(node: Node, kind: str) -> Iterator[Node]:

@@ -116,6 +116,9 @@ _PROTOCOLS = frozenset(
 _COUNTED_METRICS = frozenset({"children", "totalchildren", "total children", "threads"})
 _HASH_LENGTHS = {"md5": (32,), "sha1": (40,), "": (32, 40)}
 _CRON_FIELD = re.compile(r"\*|\d+(-\d+)?(,\d+(-\d+)?)*")
+_COMMENT = re.compile(r"""(?P<kept>"[^"\n]*"|'[^'\n]*'|\{[^}]*\}|\[[^\]]*\])|#[^\n]*""")
+"""A comment (``#`` to the end of the line), or a quoted, braced or bracketed part it
+cannot start in."""
 MAX_CYCLES = 64
 _EXPECTED_WORDS = {
     "STRING": "a quoted string", "PATH": "a path", "WORD": "a name", "NUMBER": "a number",
@@ -195,6 +198,10 @@ def _text(token: Token) -> str:
     return value
 
 
+def _kept(match: re.Match[str]) -> str:
+    return match.group("kept") or ""
+
+
 def _tokens(children: list[Any], *types: str) -> list[Token]:
     return [c for c in children if isinstance(c, Token) and c.type in types]
 
@@ -213,6 +220,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
     def __init__(self, source: Source) -> None:
         super().__init__()
         self._source = source
+        self.notes: list[Diagnostic] = []
 
     def _span(self, meta: Meta | Token) -> Span:
         return Span(
@@ -224,7 +232,9 @@ class _Statements(Transformer[Token, list[_Statement]]):
         )
 
     def _verbatim(self, meta: Meta) -> str:
-        return " ".join(self._source.text[meta.start_pos : meta.end_pos].split())
+        # one line: a comment inside the statement would swallow the rest of it
+        text = _COMMENT.sub(_kept, self._source.text[meta.start_pos : meta.end_pos])
+        return " ".join(text.split())
 
     def start(self, meta: Meta, children: list[_Statement]) -> list[_Statement]:
         return children
@@ -360,7 +370,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
         if cron is not None:
             fields = _text(cron).split()
             if len(fields) != 5 or not all(_CRON_FIELD.fullmatch(f) for f in fields):
-                raise ParseError(f"invalid every format {cron!s}", self._span(cron), code="SV101")
+                raise ParseError(f"invalid every format {cron!s}", self._span(cron), code="SV103")
         return self._extra_option(meta, children)
 
     def mode(self, meta: Meta, children: list[Token]) -> _Option:
@@ -465,13 +475,13 @@ class _Statements(Transformer[Token, list[_Statement]]):
             raise ParseError(
                 f"the number of cycles must be between 1 and {MAX_CYCLES}",
                 self._span(tokens[-1]),
-                code="SV101",
+                code="SV112",
             )
         if not 1 <= failures <= window:
             raise ParseError(
                 "the number of events must be between 1 and the number of cycles",
                 self._span(tokens[0]),
-                code="SV101",
+                code="SV112",
             )
         return _Rate(failures, window)
 
@@ -482,7 +492,17 @@ class _Statements(Transformer[Token, list[_Statement]]):
             raise ParseError(
                 "the number of restarts must not exceed the number of cycles",
                 self._span(tokens[1]),
-                code="SV101",
+                code="SV112",
+            )
+        if burst < 1:  # monit refuses it; read as before, reported to lint
+            self.notes.append(
+                Diagnostic(
+                    code="SV112",
+                    severity=Severity.WARNING,
+                    span=self._span(tokens[0]),
+                    message=f"{burst} restarts within {cycles} cycles: monit refuses a count "
+                    "below 1",
+                )
             )
         return _RestartLimit(burst=burst, cycles=cycles)
 
@@ -511,7 +531,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
     def protocol(self, meta: Meta, c: list[Token]) -> tuple[str, Any]:
         name = str(c[1]).lower()
         if name not in _PROTOCOLS:
-            raise ParseError(f"unknown protocol {str(c[1])!r}", self._span(c[1]), code="SV101")
+            raise ParseError(f"unknown protocol {str(c[1])!r}", self._span(c[1]), code="SV103")
         return ("protocol", name)
 
     def request(self, meta: Meta, c: list[Token]) -> tuple[str, Any]:
@@ -566,7 +586,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
         lengths = _HASH_LENGTHS[hash_type]
         is_hex = value is not None and all(ch in "0123456789abcdefABCDEF" for ch in str(value))
         if value is not None and (len(str(value)) not in lengths or not is_hex):
-            raise ParseError(f"invalid checksum [{value}]", self._span(value), code="SV101")
+            raise ParseError(f"invalid checksum [{value}]", self._span(value), code="SV103")
 
     def resource(self, meta: Meta, c: list[Any]) -> ResourceProbe:
         metric = " ".join(str(c[0]).lower().split())
@@ -575,7 +595,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
         unit = next((u for u in c if isinstance(u, str) and not isinstance(u, Token)), "")
         limit = _tokens(c, "NUMBER")[0]
         if metric in _COUNTED_METRICS and "." in str(limit):
-            raise ParseError(f"{metric} is a count, not {limit}", self._span(limit), code="SV101")
+            raise ParseError(f"{metric} is a count, not {limit}", self._span(limit), code="SV103")
         return ResourceProbe(
             metric=metric,
             operator=_OPERATORS.get(operator, operator),
@@ -715,7 +735,7 @@ def _statements(
     depth: int,
 ) -> Iterator[_Statement]:
     """Yield the statements of ``source`` with its includes spliced in place."""
-    for statement in _parse_file(source):
+    for statement in _parse_file(source, diagnostics):
         if not isinstance(statement, _Include):
             yield statement
             continue
@@ -742,13 +762,16 @@ def _include_note(statement: _Include, message: str, code: str) -> Diagnostic:
     )
 
 
-def _parse_file(source: Source) -> list[_Statement]:
+def _parse_file(source: Source, diagnostics: list[Diagnostic]) -> list[_Statement]:
     """Run lark and the transformer on one file; syntax errors become ParseError."""
     try:
         tree = _grammar.load("monit", strict=False).parse(source.text)
     except UnexpectedInput as error:
         raise _syntax_error(error, source) from None
-    return _grammar.transform(_Statements(source), tree)
+    reader = _Statements(source)
+    statements = _grammar.transform(reader, tree)
+    diagnostics += reader.notes
+    return statements
 
 
 def _syntax_error(error: UnexpectedInput, source: Source) -> ParseError:
@@ -950,7 +973,7 @@ def _refuse_loops(services: tuple[Service, ...]) -> None:
                 raise ParseError(
                     f"dependency loop involving {service.name!r}",
                     service.origin.of("name"),
-                    code="SV101",
+                    code="SV303",  # lint's deps.cycle
                 )
             if name not in seen:
                 seen.add(name)

@@ -26,11 +26,15 @@ _COMMENT_PREFIXES = ("#", ";")
 
 @dataclass(slots=True)
 class Value:
-    """One key's text (continuation lines joined with newlines) and where it came from."""
+    """One key's text (continuation lines joined with newlines) and where it came from.
+
+    ``span`` is the value's, ``key_span`` the key's.
+    """
 
     text: str
     span: Span
     path: str
+    key_span: Span
 
 
 @dataclass(slots=True)
@@ -131,6 +135,13 @@ class _Reader:
         if match is None or not match.group("option"):
             raise ParseError(f"expected key = value, found {text!r}", span, code="SV101")
         key = match.group("option").rstrip().lower()
+        key_span = Span(
+            path=span.path,
+            line=span.line,
+            column=span.column,
+            end_line=span.line,
+            end_column=span.column + len(match.group("option").rstrip()),
+        )
         column = span.column + match.start("value")
         value_span = Span(
             path=span.path,
@@ -140,12 +151,16 @@ class _Reader:
             end_column=span.end_column,
         )
         assert self.values is not None
-        self.option = self.values[key] = Value(text="", span=value_span, path=span.path)
+        self.option = self.values[key] = Value(
+            text="", span=value_span, path=span.path, key_span=key_span
+        )
         self.lines = [match.group("value").strip()]
 
     def _close_option(self) -> None:
         if self.option is not None:
             self.option.text = "\n".join(self.lines).rstrip()
+            while len(self.lines) > 1 and not self.lines[-1]:
+                self.lines.pop()  # blank lines after a value are not part of it
             last_line = self.option.span.line + len(self.lines) - 1
             self.option.span = Span(
                 path=self.option.span.path,

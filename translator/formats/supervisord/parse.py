@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
 from translator.errors import ParseError
 from translator.formats._options import ParseOptions
-from translator.formats.supervisord import ini, quoting
+from translator.formats.supervisord import ini, keys, quoting
 from translator.formats.supervisord.expand import expand
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -93,6 +93,7 @@ def parse_many(
     for other in sources[1:]:
         ini.read(other, document)
     _read_includes(document, source, load_include, context, diagnostics)
+    diagnostics += keys.unknown_keys(document)
     diagnostics += [
         Diagnostic(
             code="SV107",
@@ -235,7 +236,7 @@ def _groups(document: ini.Document) -> dict[str, str]:
         priority = section.values.get("priority")
         if priority is not None and not priority.text.strip().lstrip("-").isdigit():
             raise ParseError(
-                f"priority: not an integer: {priority.text!r}", priority.span, code="SV101"
+                f"priority: not an integer: {priority.text!r}", priority.span, code="SV103"
             )
         programs = section.values.get("programs")
         for program in programs.text.replace(",", " ").split() if programs else []:
@@ -300,7 +301,7 @@ class _Reader:
         except (ValueError, KeyError) as error:
             value = self.raw(key)
             span = value.span if value else self.document.sections[self.section].span
-            raise ParseError(f"{key}: {error}", span, code="SV101") from None
+            raise ParseError(f"{key}: {error}", span, code="SV103") from None
 
 
 def _boolean(text: str) -> bool:
@@ -537,11 +538,11 @@ def _fcgi_socket(reader: _Reader, section_span: Span) -> ListenSocket:
     mode = reader.text("socket_mode")
     backlog = reader.convert("socket_backlog", "0", _integer) or None
     if backlog is not None and not 1 <= backlog <= 65535:
-        raise ParseError(f"invalid socket_backlog {backlog}", span, code="SV101")
+        raise ParseError(f"invalid socket_backlog {backlog}", span, code="SV103")
     if text.startswith("unix://"):
         path = text.removeprefix("unix://")
         if not path.startswith("/"):
-            raise ParseError(f"unix socket path {path} is not absolute", span, code="SV101")
+            raise ParseError(f"unix socket path {path} is not absolute", span, code="SV103")
         user, _, group = (owner or "").partition(":")
         return ListenSocket(
             address=path,
@@ -557,7 +558,7 @@ def _fcgi_socket(reader: _Reader, section_span: Span) -> ListenSocket:
     match = re.fullmatch(r"tcp://([^\s:]+):(\d+)", text)
     if match is None:
         raise ParseError(
-            f"bad socket {text!r}: tcp://HOST:PORT or unix:///PATH", span, code="SV101"
+            f"bad socket {text!r}: tcp://HOST:PORT or unix:///PATH", span, code="SV103"
         )
     return ListenSocket(address=f"{match.group(1)}:{match.group(2)}", backlog=backlog)
 
@@ -572,7 +573,7 @@ def _check_listener(reader: _Reader, kind: str, section_span: Span) -> None:
     if not names:
         raise ParseError(f"[{reader.section}] needs an events= line", span, code="SV101")
     if unknown := sorted(names - _EVENTS):
-        raise ParseError(f"unknown event type {unknown[0]}", span, code="SV101")
+        raise ParseError(f"unknown event type {unknown[0]}", span, code="SV103")
     if reader.raw("redirect_stderr") and reader.convert("redirect_stderr", "false", _boolean):
         raise ParseError(
             "an event listener may not redirect stderr: it would interfere "
@@ -668,7 +669,7 @@ def _other_sections(document: ini.Document, environ: dict[str, str]) -> list[Ext
         raise ParseError(
             f"loglevel: {level.text!r} is not one of {', '.join(_LOG_LEVELS)}",
             level.span,
-            code="SV101",
+            code="SV103",
         )
     for name, section in document.sections.items():
         if name.partition(":")[0] in (*PROCESS_SECTIONS, "include"):

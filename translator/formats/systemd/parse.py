@@ -21,7 +21,7 @@ from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Sever
 from translator.errors import ParseError
 from translator.formats import _grammar
 from translator.formats._options import ParseOptions
-from translator.formats.systemd import quoting
+from translator.formats.systemd import quoting, syntax
 from translator.formats.systemd.control import target_group
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -71,6 +71,7 @@ _RESTART = {
     "on-failure": RestartWhen.ON_FAILURE,
     "no": RestartWhen.NEVER,
 }
+_TYPES = ("simple", "exec", "forking", "oneshot", "dbus", "notify", "notify-reload", "idle")
 _RESTART_APPROXIMATED = ("on-success", "on-abnormal", "on-abort", "on-watchdog")
 _BINDINGS = {"Wants": Binding.WANTS, "Requires": Binding.REQUIRES, "BindsTo": Binding.BINDS}
 _HOOKS = {
@@ -278,7 +279,8 @@ def parse_many(
             comments=tuple(reading.kept_comments),
             origin=Origin(span=span),
         ),
-        diagnostics=tuple(reading.diagnostics),
+        # a drop-in read with its unit and on its own is reported once
+        diagnostics=tuple(dict.fromkeys(reading.diagnostics)),
     )
 
 
@@ -483,14 +485,20 @@ def _drop_ins(
     return [
         (
             f"{PurePosixPath(found[name].path).parent.name}/{name}",
-            _entries(found[name], diagnostics),
+            _entries(found[name], diagnostics, is_input=False),
         )
         for name in sorted(found)
     ]
 
 
-def _entries(source: Source, diagnostics: list[Diagnostic]) -> list[_Entry]:
-    """Read one file's assignments; what systemd ignores goes to ``diagnostics``."""
+def _entries(
+    source: Source, diagnostics: list[Diagnostic], *, is_input: bool = True
+) -> list[_Entry]:
+    """Read one file's assignments; what systemd ignores goes to ``diagnostics``.
+
+    Lint's notes on its lines (``syntax``) are given for an input file only, not for a
+    drop-in read with its unit: they belong to the files linted, against their text.
+    """
     try:
         tree = _grammar.load("systemd").parse(source.text.rstrip("\n") + "\n")
     except UnexpectedInput as error:
@@ -499,6 +507,8 @@ def _entries(source: Source, diagnostics: list[Diagnostic]) -> list[_Entry]:
     reader = _Entries(source)
     entries = _grammar.transform(reader, tree)
     diagnostics.extend(reader.ignored)
+    if is_input:
+        diagnostics.extend(syntax.check(source, entries))
     return entries
 
 
@@ -717,6 +727,9 @@ def _exec_start(draft: _Draft, entry: _Entry) -> None:
 
 
 def _type(draft: _Draft, entry: _Entry) -> None:
+    if entry.value not in _TYPES:
+        draft.ignored.append(_ignored(entry.span, f"Type={entry.value} is not a value"))
+        return
     draft.extras = [extra for extra in draft.extras if extra.key != "Service.Type"]
     draft.fields["daemonizes"] = entry.value == "forking"
     draft.fields["runs_once"] = entry.value == "oneshot"

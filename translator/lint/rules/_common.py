@@ -14,14 +14,22 @@ from pathlib import PurePosixPath
 
 from translator.model import Extra, Host, Service
 
+UNIT_SUFFIXES = (
+    ".service", ".socket", ".target", ".mount", ".automount", ".path", ".timer", ".slice",
+    ".scope", ".device", ".swap",
+)  # fmt: skip
+"""Suffixes of a dependency that names a unit, not a service: readers drop ``.service``
+from a service's name, so one that keeps it stands for a facility (``$portmap``)."""
 SHELLS = frozenset({"sh", "bash", "dash", "ash", "ksh", "mksh", "zsh"})
 """Programs that run a script given with ``-c``."""
+_SINGLE = r"'[^']*'"
+_DOUBLE = r'"(?:[^"\\]|\\.)*"'
+_SUBSTITUTION = rf"\$\((?:[^()'\"]|{_SINGLE}|{_DOUBLE}|\([^()]*\))*\)"
+"""``$(…)``, quotes and one level of parentheses inside (``$(grep "^(a|b)" f)``)."""
+_WORD = rf"(?:[<>]&|&>|\\.|{_SINGLE}|{_DOUBLE}|`[^`]*`|{_SUBSTITUTION}|[^\s;&|()'\"\\`])+"
 _TOKEN = re.compile(
-    r"""(?P<space>[ \t]+|\\\n|\#[^\n]*)
-    | (?P<operator>&&|\|\||;;|[;&|()\n])
-    | (?P<word>(?:[<>]&|&>|\\.|'[^']*'|"(?:[^"\\]|\\.)*"|`[^`]*`|\$\([^)]*\)|[^\s;&|()'"\\`])+)
-    """,
-    re.VERBOSE | re.DOTALL,
+    rf"(?P<space>[ \t]+|\\\n|#[^\n]*)|(?P<operator>&&|\|\||;;|[;&|()\n])|(?P<word>{_WORD})",
+    re.DOTALL,
 )
 _QUOTED = re.compile(r"""'([^']*)'|"((?:[^"\\]|\\.)*)"|\\(.)""", re.DOTALL)
 _ASSIGNMENT = re.compile(r"[A-Za-z_]\w*=")
@@ -59,6 +67,11 @@ def systemd_type(service: Service) -> str:
 def of_format(host: Host, fmt: str) -> list[Service]:
     """Give the services ``fmt`` manages, in host order."""
     return [service for service in host.services if service.managed_by == fmt]
+
+
+def source_path(service: Service) -> str:
+    """Give the file a service was read from (its name, when that is unknown)."""
+    return service.origin.span.path if service.origin.span else service.name
 
 
 def systemd_names(host: Host) -> set[str]:
@@ -113,8 +126,10 @@ def _operators(script: str) -> set[str]:
 
 
 def program_words(command: ShellCommand) -> tuple[str, ...]:
-    """Give the program a command runs and its arguments: without ``exec``, ``env`` and
-    leading ``NAME=value`` assignments."""
+    """Give the program a command runs, and its arguments.
+
+    ``exec``, ``env`` and ``NAME=value`` assignments before the program are left out.
+    """
     words = list(command.words)
     while words and (words[0] in ("exec", "env") or _ASSIGNMENT.match(words[0])):
         words.pop(0)

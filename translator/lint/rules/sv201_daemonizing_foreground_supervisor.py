@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from translator.diagnostics import Severity
-from translator.knowledge import foreground
+from translator.knowledge import ForegroundForm, ForegroundRule, foreground
 from translator.lint.registry import Finding, rule, where
 from translator.lint.rules._common import (
     program_words,
@@ -21,7 +21,8 @@ _FOREGROUND_TYPES = ("simple", "exec", "idle")
 their main PID themselves."""
 _SCRIPT_DIRECTORIES = ("/etc/init.d", "/etc/rc.d/init.d")
 _SERVICE_TOOLS = ("service", "invoke-rc.d")
-_DAEMONIZE = ("daemonize", "daemon")
+_DAEMONIZE = ("daemonize", "-daemonize", "--daemonize", "-daemon", "--daemon")
+"""Words that, given yes, make a program daemonize (its config directive as an option)."""
 _YES = ("yes", "true", "on", "1")
 
 
@@ -32,16 +33,15 @@ _YES = ("yes", "true", "on", "1")
     formats=("supervisord", "systemd"),
 )
 def find_daemonizing_commands(host: Host) -> Iterator[Finding]:
-    """What it does: flags a command that forks into the background under a supervisor
-    that wants it in the foreground: a supervisord program, or a systemd service of
-    ``Type=simple`` (the default), ``exec`` or ``idle``.
+    """What it does: flags a daemon that forks under a supervisor that wants it in front.
 
-    It fires on a daemon the knowledge base knows run without its foreground flag
-    (``nginx``, ``sshd``, ``memcached -d``, …), on ``--daemonize yes``, on a ``sh -c``
-    script ending in ``&``, and on ``/etc/init.d/NAME start`` or ``service NAME start``.
-    Inside ``sh -c`` it reads the script's last command. A daemon whose command holds a
-    ``$VARIABLE`` is left alone when the flag would only need adding: the variable may
-    hold it.
+    The supervisor is supervisord, or systemd for a service of ``Type=simple`` (the
+    default), ``exec`` or ``idle``. It fires on a daemon the knowledge base knows, run
+    without its foreground flag (``nginx``, ``sshd``, ``memcached -d``, …), on
+    ``--daemonize yes``, on a ``sh -c`` script ending in ``&``, and on
+    ``/etc/init.d/NAME start`` or ``service NAME start``. Inside ``sh -c`` it reads the
+    script's last command. A daemon whose command holds a ``$VARIABLE`` is left alone
+    when the flag would only need adding: the variable may hold it.
 
     Why it matters: the supervisor watches the process it started. When that process
     forks and exits, supervisord takes it for a crash and starts it again (the copy
@@ -119,7 +119,7 @@ def _init_script(argv: tuple[str, ...]) -> tuple[str, str] | None:
 
 def _daemonize_yes(argv: tuple[str, ...]) -> tuple[str, str] | None:
     for word, value in zip(argv, (*argv[1:], ""), strict=True):
-        name, equals, attached = word.lstrip("-").partition("=")
+        name, equals, attached = word.partition("=")
         if name not in _DAEMONIZE:
             continue
         if equals and attached.lower() in _YES:
@@ -131,16 +131,32 @@ def _daemonize_yes(argv: tuple[str, ...]) -> tuple[str, str] | None:
 
 def _known_daemon(argv: tuple[str, ...]) -> tuple[str, str] | None:
     form = foreground(argv)
-    if form is None or not form.changed:
+    if form is None or not form.changed or _says_foreground(form.rule, argv):
         return None
     if not form.removed and any(VARIABLE_REFERENCE.search(word) for word in argv):
         return None  # $OPTIONS may hold the foreground flag
+    daemon = form.rule.daemon
+    if not form.removed:
+        return f"{daemon} daemonizes unless its configuration says not to", _change(form)
+    return f"{_shown(form.removed)} makes {daemon} daemonize", _change(form)
+
+
+def _change(form: ForegroundForm) -> str:
+    """Say what turns the command into its foreground form."""
     if len(form.removed) == len(form.added) == 1:
-        change = f"replace {_shown(form.removed)} with {_shown(form.added)}"
-    else:
-        changes = [f"remove {_shown(form.removed)}"] if form.removed else []
-        change = ", ".join([*changes, *([f"add {_shown(form.added)}"] if form.added else [])])
-    return f"{form.rule.daemon} daemonizes unless told not to", change
+        return f"replace {_shown(form.removed)} with {_shown(form.added)}"
+    changes = [f"remove {_shown(form.removed)}"] if form.removed else []
+    return ", ".join([*changes, *([f"add {_shown(form.added)}"] if form.added else [])])
+
+
+def _says_foreground(rule: ForegroundRule, argv: tuple[str, ...]) -> bool:
+    """Say whether a foreground flag is given a true value (``--foreground=true``)."""
+    flags = (*rule.already_foreground_if, *rule.add[:1])
+    for word in argv[1:]:
+        name, equals, value = word.partition("=")
+        if equals and name in flags and value.lower() in _YES:
+            return True
+    return False
 
 
 def _shown(words: tuple[str, ...]) -> str:

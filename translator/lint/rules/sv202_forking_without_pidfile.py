@@ -9,6 +9,9 @@ from translator.lint.registry import Finding, rule, where
 from translator.lint.rules._common import of_format, systemd_type
 from translator.model import Host, Service, Span
 
+_WHOSE = {"monit": "monit check", "initd": "init script"}
+"""Formats that name a daemon's pidfile, and what of theirs names it."""
+
 
 @rule(
     code="SV202",
@@ -49,11 +52,12 @@ def find_forking_without_pidfile(host: Host) -> Iterator[Finding]:
             continue
         known = _known_pidfile(host, service)
         type_line = where(service, "daemonizes")
-        message = "Type=forking with no PIDFile=: systemd has to guess which process is the daemon"
+        advice = f"PIDFile={known[0]} ({known[1]})" if known else "PIDFile= naming it"
         yield Finding(
             span=type_line,
             service=service.name,
-            message=f"{message}; add PIDFile={known[0]} ({known[1]})" if known else message,
+            message="Type=forking with no PIDFile=: systemd has to guess which process is the "
+            f"daemon; add {advice}",
             fix=_add_pidfile(type_line, known[0]) if known else None,
         )
 
@@ -61,8 +65,8 @@ def find_forking_without_pidfile(host: Host) -> Iterator[Finding]:
 def _known_pidfile(host: Host, service: Service) -> tuple[str, str] | None:
     """Give the pidfile another supervisor of the host knows for the daemon, and which."""
     for other in host.services:
-        if other.name == service.name and other.managed_by != "systemd" and other.pidfile:
-            return other.pidfile, f"as {other.managed_by} has it"
+        if other.name == service.name and other.managed_by in _WHOSE and other.pidfile:
+            return other.pidfile, f"the pidfile of the {_WHOSE[other.managed_by]}"
     return None
 
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from translator.diagnostics import Severity
+from translator.knowledge import foreground
 from translator.lint.registry import Finding, rule
-from translator.lint.rules._common import extra, is_set, of_format, systemd_names
+from translator.lint.rules._common import (
+    extra,
+    is_set,
+    of_format,
+    source_path,
+    systemd_names,
+)
 from translator.model import Host, Service
 
 _TRUE = ("yes", "true", "on", "1")
@@ -21,9 +28,13 @@ _PIDFILE_TAG = "pidfile.tag"
     formats=("systemd", "initd"),
 )
 def find_daemons_remaining_after_exit(host: Host) -> Iterator[Finding]:
-    """What it does: flags ``RemainAfterExit=yes`` on a systemd service that runs a
-    daemon (any type but ``oneshot``), and an init script that systemd would run that
-    way: one with no ``# pidfile:`` tag and no native unit of its name in the run.
+    """What it does: flags a daemon whose systemd unit stays active after it exits.
+
+    That is ``RemainAfterExit=yes`` on a systemd service that runs a daemon, and an init
+    script that systemd would run that way: one with no ``# pidfile:`` tag and no native
+    unit of its name in the run. A unit runs a daemon when it is not ``Type=oneshot`` and
+    forks, names a pidfile, restarts, or starts a daemon the knowledge base knows; a
+    ``Type=simple`` helper that runs once is left alone.
 
     systemd-sysv-generator writes a unit of ``Type=forking`` for each init script, with
     ``PIDFile=`` and ``RemainAfterExit=no`` when the script has a ``# pidfile:`` tag,
@@ -59,7 +70,7 @@ def find_daemons_remaining_after_exit(host: Host) -> Iterator[Finding]:
 def _systemd_findings(host: Host) -> Iterator[Finding]:
     for service in of_format(host, "systemd"):
         remains = extra(service, "Service.RemainAfterExit")
-        if service.runs_once or remains is None or remains.value.lower() not in _TRUE:
+        if not _is_daemon(service) or remains is None or remains.value.lower() not in _TRUE:
             continue
         if remains.origin.span is not None:
             yield Finding(
@@ -76,7 +87,7 @@ def _initd_findings(host: Host) -> Iterator[Finding]:
         span = service.origin.span
         if span is None or service.name in native or is_set(service, _PIDFILE_TAG):
             continue
-        if _runs_daemon(service):
+        if _is_daemon(service):
             tag = f"# pidfile: {service.pidfile}" if service.pidfile else "a # pidfile: tag"
             yield Finding(
                 span=span,
@@ -87,14 +98,22 @@ def _initd_findings(host: Host) -> Iterator[Finding]:
 
 
 def _scripts(host: Host) -> list[Service]:
-    """Give each init script's own service (a script whose start runs several programs
-    has one service per program: the generator makes one unit of them all)."""
+    """Give each init script's own service, the first of those its start runs.
+
+    The generator makes one unit of a script, however many programs it starts.
+    """
     first: dict[str, Service] = {}
     for service in of_format(host, "initd"):
-        path = service.origin.span.path if service.origin.span else service.name
-        first.setdefault(path, service)
+        first.setdefault(source_path(service), service)
     return list(first.values())
 
 
-def _runs_daemon(service: Service) -> bool:
-    return service.is_process and service.start is not None and not service.runs_once
+def _is_daemon(service: Service) -> bool:
+    """Say whether a unit runs a daemon, not a helper that runs once and exits.
+
+    A daemon forks, names a pidfile, is restarted, or is one the knowledge base knows.
+    """
+    if not service.is_process or service.runs_once or service.start is None:
+        return False
+    known = foreground(service.start.argv) is not None
+    return bool(service.daemonizes or service.pidfile or service.restart.is_automatic or known)

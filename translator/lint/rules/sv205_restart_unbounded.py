@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from translator.diagnostics import Severity
 from translator.lint.registry import Finding, rule, where
 from translator.lint.rules._common import is_set
-from translator.model import Host, Service
+from translator.model import Host, RestartWhen, Service
 
 _QUICK = 1.0
 """Seconds between restarts below which an unlimited crash loop burns the machine."""
@@ -58,7 +58,7 @@ def find_unbounded_restarts(host: Host) -> Iterator[Finding]:
     for service in host.services:
         if not service.is_process or not service.restart.is_automatic or service.runs_once:
             continue
-        found = _CHECKS.get(service.managed_by, _never)(service)
+        found = _checked(service)
         if found is not None:
             field, message = found
             yield Finding(span=where(service, field), service=service.name, message=message)
@@ -73,17 +73,18 @@ def _systemd(service: Service) -> tuple[str, str] | None:
         return None
     setting = "StartLimitIntervalSec=0" if limit.interval == 0 else "StartLimitBurst=0"
     return "start_limit", (
-        f"{setting} lifts the start limit and RestartSec is {delay:g}s: a crash loop "
-        f"restarts it {1 / max(delay, 0.01):g} times a second for ever; set RestartSec=1s or more"
+        f"{setting} lifts the start limit, so a crash loop restarts it every {delay:g}s "
+        "for ever; set RestartSec=1s or more"
     )
 
 
 def _supervisord(service: Service) -> tuple[str, str] | None:
     if service.min_uptime != 0 or not is_set(service, "min_uptime"):
         return None
+    autorestart = "true" if service.restart.when is RestartWhen.ALWAYS else "unexpected"
     return "min_uptime", (
-        "startsecs=0 with autorestart: it counts as started at once, so startretries never "
-        "stops a crash loop; set startsecs to the seconds it takes to come up"
+        f"startsecs=0 with autorestart={autorestart}: it counts as started at once, so "
+        "startretries never stops a crash loop; set startsecs to the seconds it takes to come up"
     )
 
 
@@ -96,8 +97,9 @@ def _monit(service: Service) -> tuple[str, str] | None:
     )
 
 
-def _never(service: Service) -> tuple[str, str] | None:
-    return None
-
-
 _CHECKS = {"systemd": _systemd, "supervisord": _supervisord, "monit": _monit}
+
+
+def _checked(service: Service) -> tuple[str, str] | None:
+    check = _CHECKS.get(service.managed_by)
+    return check(service) if check is not None else None
