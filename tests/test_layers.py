@@ -70,8 +70,26 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
         ),
     ),
     (
+        "translator.migration",
+        (
+            "translator.api",
+            "translator.io",
+            "translator.model",
+            "translator.diagnostics",
+            "translator.errors",
+            "translator.formats",
+            "translator.lint",
+            "translator.migrate",
+        ),
+    ),
+    (
+        "translator.migrate",
+        ("translator.model", "translator.diagnostics", "translator.migrate"),
+    ),
+    (
         "translator.cli",
         (
+            "translator.migration",
             "translator.api",
             "translator.report",
             "translator.io",

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from translator import api, io
+from translator import api, io, migration
 from translator.errors import SvconvError
 from translator.loss import LossLevel
 from translator.report import text
@@ -297,7 +297,8 @@ def lint(paths: tuple[Path, ...], fix: bool, diff: bool, **options: Any) -> None
             result = _fixed(api.lint_fixed(sources, **arguments), write=fix)
         else:
             result = api.lint(sources, **arguments)
-        result = _with_baselines(result, options["baseline_file"], options["write_baseline"])
+        written = None if diff else options["write_baseline"]  # --diff writes nothing
+        result = _with_baselines(result, options["baseline_file"], written)
         if not diff:
             _write_report(result, settings.output_format, options["output_file"])
     except SvconvError as error:
@@ -305,6 +306,8 @@ def lint(paths: tuple[Path, ...], fix: bool, diff: bool, **options: Any) -> None
         sys.exit(2)
     for path in result.skipped:
         click.echo(f"svconv: {path}: skipped: no format claims it", err=True)
+    for path in result.refused:
+        click.echo(f"svconv: {path}: its reader stopped at an error; not linted past it", err=True)
     sys.exit(_lint_status(result, settings.fail_on, diff=diff))
 
 
@@ -312,7 +315,7 @@ def _fixed(outcome: api.FixResult, *, write: bool) -> api.LintResult:
     """Write the fixed files (--fix), or print the change as a diff (--diff)."""
     if write:
         for path, (_, after) in sorted(outcome.changed.items()):
-            io.write_atomic(Path(path), after)
+            io.rewrite(Path(path), after)
     else:
         click.echo(outcome.diff(), nl=False)
     return replace(outcome.remaining, changed=tuple(sorted(outcome.changed)))
@@ -321,10 +324,12 @@ def _fixed(outcome: api.FixResult, *, write: bool) -> api.LintResult:
 def _with_baselines(
     result: api.LintResult, baseline_file: Path | None, write_baseline: Path | None
 ) -> api.LintResult:
-    if baseline_file is not None:
-        result = result.without_baseline(baseline_file.read_text(), str(baseline_file))
+    """Record every finding (--write-baseline), then leave out the recorded ones."""
     if write_baseline is not None:
         io.write_atomic(write_baseline, result.baseline())
+    if baseline_file is not None:
+        recorded = io.read_source(baseline_file).text
+        result = result.without_baseline(recorded, str(baseline_file))
     return result
 
 
@@ -384,6 +389,38 @@ def rule_command(code: str | None, listing: bool) -> None:
         sys.exit(2)
     click.echo(f"{found.code} {found.name} ({found.severity.value}; {', '.join(found.formats)})\n")
     click.echo(api.rule_text(found))
+
+
+@main.command()
+@click.argument("root", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Directory for the units, plan, apply.sh and reports (absent or empty).",
+)
+@click.option("--force", is_flag=True, help="Replace a non-empty output directory.")
+def migrate(root: Path, output: Path, force: bool) -> None:
+    """Plan the move of a CentOS 6 / SysV host tree (or /) to systemd; ROOT is only read."""
+    if output.resolve().is_relative_to(root.resolve()):
+        click.echo(
+            f"svconv: {output}: the output may not lie inside ROOT, which is read only", err=True
+        )
+        sys.exit(2)
+    try:
+        result = migration.migrate(root)
+        io.write_tree(output, result.files, force=force, executables=frozenset({"apply.sh"}))
+    except SvconvError as error:
+        click.echo(f"svconv: {error}", err=True)
+        sys.exit(2)
+    plan = result.plan
+    click.echo(
+        f"svconv: {len(plan.items)} services, {len(plan.units)} unit files in {output}; "
+        f"see {output / 'report.md'}",
+        err=True,
+    )
+    sys.exit(1 if plan.is_high_risk else 0)
 
 
 def _add_shortcut(source_format: str, target_format: str) -> None:

@@ -45,6 +45,12 @@ FORMATS: dict[str, Format] = {
         "supervisord", "translator.formats.supervisord", "supervisord.conf and conf.d programs"
     ),
     "initd": Format("initd", "translator.formats.initd", "SysV init scripts (LSB, chkconfig)"),
+    "upstart": Format(
+        "upstart",
+        "translator.formats.upstart",
+        "upstart jobs (/etc/init/*.conf)",
+        actions=("parse",),
+    ),
 }
 
 

@@ -21,7 +21,7 @@ VERSION = 1
 
 def fingerprint(diagnostic: Diagnostic, texts: Mapping[str, str]) -> str:
     """Hash the rule, the path and the words of the lines the finding points at."""
-    lines = texts.get(diagnostic.span.path, "").splitlines()
+    lines = texts.get(diagnostic.span.path, "").split("\n")
     first = diagnostic.span.line
     last = max(first, diagnostic.span.end_line or first)
     words = " ".join(" ".join(lines[first - 1 : last]).split()) if lines else ""

@@ -66,7 +66,17 @@ class LintConfig:
         return default
 
     def overridden(self, **changes: Any) -> LintConfig:  # noqa: ANN401 - any field
-        """Return a copy where the given (command-line) values win; None keeps the file's."""
+        """Return a copy where the given (command-line) values win; None keeps the file's.
+
+        Rule selectors are checked as the file's are: one naming no rule is an error.
+        """
+
+        def fail(key: str, message: str) -> ConfigError:
+            return ConfigError(f"--{key}: {message}")
+
+        for key in ("select", "ignore"):
+            if changes.get(key):
+                _selectors(list(changes[key]), key, fail)
         return replace(self, **{k: v for k, v in changes.items() if v not in (None, ())})
 
 

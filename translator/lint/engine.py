@@ -42,9 +42,8 @@ def run(
     found = [*_reported(notes), *_checked(host)]
     found = [_with_severity(d, config) for d in found]
     found = [d for d in found if config.is_enabled(d.code, d.span.path)]
-    kept, unused = _suppress(found, files, host)
-    if config.is_enabled(UNUSED_SUPPRESSION, ""):
-        kept += [d for d in unused if config.is_enabled(d.code, d.span.path)]
+    kept, unused = _suppress(found, files, host, config)
+    kept += [_with_severity(d, config) for d in unused if config.is_enabled(d.code, d.span.path)]
     return ordered(kept)
 
 
@@ -79,7 +78,7 @@ def _with_severity(diagnostic: Diagnostic, config: LintConfig) -> Diagnostic:
 
 
 def _suppress(
-    found: list[Diagnostic], files: list[LintFile], host: Host
+    found: list[Diagnostic], files: list[LintFile], host: Host, config: LintConfig
 ) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Drop what a directive covers; give the kept findings and the unused directives."""
     blocks = _block_heads(host)
@@ -87,7 +86,7 @@ def _suppress(
         f.path: directives(f.path, f.text, f.comment_markers, f.has_trailing_comments)
         for f in files
     }
-    lines = {f.path: f.text.splitlines() for f in files}
+    lines = {f.path: f.text.split("\n") for f in files}
     kept = [
         d
         for d in found
@@ -100,7 +99,7 @@ def _suppress(
         note
         for listed in found_directives.values()
         for directive in listed
-        for note in _unused(directive)
+        for note in _unused(directive, config)
     ]
     return kept, unused
 
@@ -131,7 +130,8 @@ def _covers(
     blocks: Mapping[tuple[str, int], int],
 ) -> bool:
     rule = by_code(diagnostic.code)
-    named = [n for n in directive.rules if rule is not None and (n == rule.code or n == rule.name)]
+    names = (rule.code, rule.name.upper()) if rule is not None else ()
+    named = [n for n in directive.rules if n.upper() in names]
     if not named:
         return False
     line = diagnostic.span.line
@@ -148,13 +148,13 @@ def _covers(
     return hit
 
 
-def _unused(directive: Directive) -> Iterator[Diagnostic]:
+def _unused(directive: Directive, config: LintConfig) -> Iterator[Diagnostic]:
     for name in directive.rules:
         rule = by_code(name)
         if rule is None:
             message = f"{name} names no rule"
-        elif name in directive.used:
-            continue
+        elif name in directive.used or not config.is_enabled(rule.code, directive.span.path):
+            continue  # a rule that does not run here has nothing to suppress
         else:
             message = f"disable={name} suppresses nothing here"
         yield Diagnostic(

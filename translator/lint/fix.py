@@ -29,6 +29,8 @@ def apply(text: str, diagnostics: Iterable[Diagnostic], path: str) -> str:
         if not any(_overlaps(r, taken) for r in ranges for taken in edits):
             edits += ranges
     for start, end, replacement in sorted(edits, reverse=True):
+        if start == len(text) and text and not text.endswith("\n") and replacement:
+            replacement = "\n" + replacement  # a line added after a last line with no newline
         text = text[:start] + replacement + text[end:]
     return text
 
@@ -50,7 +52,8 @@ def _overlaps(one: tuple[int, int, str], other: tuple[int, int, str]) -> bool:
 
 
 def _offsets(text: str, span: Span) -> tuple[int, int]:
-    lines = text.splitlines(keepends=True)
+    lines = [line + "\n" for line in text.split("\n")]  # lines end at \n only, as in the file
+    lines[-1] = lines[-1][:-1]
     starts = [0]
     for line in lines:
         starts.append(starts[-1] + len(line))

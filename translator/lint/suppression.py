@@ -16,7 +16,7 @@ from translator.model import Span
 
 _DIRECTIVE = re.compile(
     r"svconv:\s*(?P<kind>disable-file|disable)\s*=\s*(?P<rules>[\w.\-]+(?:\s*,\s*[\w.\-]+)*)"
-    r"(?:\s+--\s*(?P<reason>.*))?$"
+    r"(?:\s+(?:--\s*)?(?P<reason>.*))?$"
 )
 
 
@@ -45,7 +45,7 @@ def directives(path: str, text: str, markers: tuple[str, ...], trailing: bool) -
     ``trailing``: the format allows a comment after a setting (systemd does not).
     """
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         for marker in markers:
             at = line.find(marker)
             if at < 0:

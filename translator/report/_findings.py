@@ -51,6 +51,16 @@ def collect(
     return findings
 
 
+def xml_text(text: str) -> str:
+    """Replace what XML 1.0 cannot hold (control characters from a config) with U+FFFD."""
+    return "".join(
+        char
+        if char in "\t\n\r" or (0x20 <= ord(char) < 0xFFFE and not 0xD800 <= ord(char) < 0xE000)
+        else "\ufffd"
+        for char in text
+    )
+
+
 def line_text(span: Span, texts: Mapping[str, str]) -> str | None:
     """Return the text of the span's first line without its line break, None if unknown."""
     text = texts.get(span.path)

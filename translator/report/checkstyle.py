@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from translator.diagnostics import Diagnostic
-from translator.report._findings import collect
+from translator.report._findings import collect, xml_text
 from translator.report.rules import RuleInfo
 
 
@@ -36,7 +36,7 @@ def render(
             line=str(diagnostic.span.line),
             column=str(diagnostic.span.column),
             severity=diagnostic.severity.value,
-            message=diagnostic.message,
+            message=xml_text(diagnostic.message),
             source=f"svconv.{diagnostic.code}",
         )
     ET.indent(root)

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from translator.diagnostics import Diagnostic
-from translator.report._findings import collect
+from translator.report._findings import collect, xml_text
 from translator.report.rules import RuleInfo
 
 _SUITE = "svconv lint"
@@ -42,9 +42,10 @@ def render(
             classname=span.path,
             name=f"{diagnostic.code} {span.line}:{span.column}",
         )
-        failure = ET.SubElement(case, "failure", type=diagnostic.code, message=diagnostic.message)
+        message = xml_text(diagnostic.message)
+        failure = ET.SubElement(case, "failure", type=diagnostic.code, message=message)
         severity = diagnostic.severity.value.upper()
-        failure.text = f"{span}: {severity} {diagnostic.code} {diagnostic.message}"
+        failure.text = f"{span}: {severity} {diagnostic.code} {message}"
     if not findings:
         ET.SubElement(suite, "testcase", classname=_SUITE, name=_SUITE)
     ET.indent(suite)

@@ -202,6 +202,11 @@ class Evaluator:
                     self.script.functions[self.script.text(name)] = body
             elif child.type in ("case_statement", "ERROR"):
                 continue  # the dispatcher on $1 is followed per action, not evaluated here
+            elif child.type == "command" and self.command_name(child) in self.script.functions:
+                # a helper called at the top (get_mysql_option … sets $result): its
+                # assignments count for what follows
+                for _ in _command(self.script, self, child, 0):
+                    pass
             else:
                 self.settle(child)
 

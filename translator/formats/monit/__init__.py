@@ -14,6 +14,8 @@ COMMENT_MARKERS = ("#",)
 """What starts a comment; a lint suppression directive lives in one."""
 TRAILING_COMMENTS = True
 """Whether a comment may follow a setting on its line."""
+INCLUDES_DEFINE_AGAIN = True
+"""A file read both through an include and on its own would define its services twice."""
 CAPABILITIES: dict[str, Support] = {
     # start, its user and pidfile: a foreground program becomes a start-stop-daemon
     # call (--monit-owns-process) or a systemctl one
@@ -52,6 +54,7 @@ __all__ = [
     "CAPABILITIES",
     "COMMENT_MARKERS",
     "ID",
+    "INCLUDES_DEFINE_AGAIN",
     "TRAILING_COMMENTS",
     "detect",
     "emit",

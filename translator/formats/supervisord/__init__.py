@@ -15,6 +15,8 @@ COMMENT_MARKERS = ("#", ";")
 """What starts a comment; a lint suppression directive lives in one."""
 TRAILING_COMMENTS = True
 """Whether a comment may follow a setting on its line."""
+INCLUDES_DEFINE_AGAIN = True
+"""A file read both through an include and on its own would define its services twice."""
 CAPABILITIES: dict[str, Support] = {
     "working_directory": Support.FULL,
     "user": Support.FULL,
@@ -69,6 +71,7 @@ __all__ = [
     "COMMENT_MARKERS",
     "DEFAULTS",
     "ID",
+    "INCLUDES_DEFINE_AGAIN",
     "TRAILING_COMMENTS",
     "control_commands",
     "detect",
