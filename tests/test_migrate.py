@@ -91,6 +91,10 @@ def test_targets_and_risks(result: migration.Migration) -> None:
     assert found[("dummy", "monit")][0] is Target.WATCHED
     assert found[("inittab-x1-queue-runner", "inittab")][:2] == (Target.DROPPED, Risk.MEDIUM)
     assert found[("netfs", "init.d")][1] is Risk.HIGH  # no daemon: the unit runs the script
+    httpd = next(i for i in result.plan.items if i.name == "httpd")
+    assert httpd.reviews == (
+        "chkconfig's links start it in runlevels 3, its header says none; the links win",
+    )
 
 
 def test_a_binary_missing_from_the_tree_is_high_risk(tmp_path: Path) -> None:
@@ -169,3 +173,14 @@ def test_without_upstart_an_inittab_respawn_line_becomes_a_unit() -> None:
     assert "Restart=always\n" in unit
     assert result.plan.default_target == "graphical.target"
     assert "systemctl set-default graphical.target" in result.files["enable-plan.txt"]
+
+
+def test_absorb_supervisord_moves_programs_into_units() -> None:
+    result = migration.migrate(CENTOS6, absorb=frozenset({"supervisord"}))
+    unit = result.files["etc/systemd/system/celery-worker.service"]
+    assert "ExecStart=/opt/app/venv/bin/celery worker -A app --loglevel=INFO\n" in unit
+    ini = result.files["files/etc/supervisord.d/celery.ini"]
+    assert "autostart=false\n" in ini and "autostart=true" not in ini
+    assert "-autostart=true\n+autostart=false\n" in result.files["changes.diff"]
+    status, output = systemd_verify({"celery-worker.service": unit})
+    assert status == 0, output

@@ -401,7 +401,13 @@ def rule_command(code: str | None, listing: bool) -> None:
     help="Directory for the units, plan, apply.sh and reports (absent or empty).",
 )
 @click.option("--force", is_flag=True, help="Replace a non-empty output directory.")
-def migrate(root: Path, output: Path, force: bool) -> None:
+@click.option(
+    "--absorb",
+    type=click.Choice(["supervisord"]),
+    multiple=True,
+    help="Move this supervisor's programs into units (autostart=false there).",
+)
+def migrate(root: Path, output: Path, force: bool, absorb: tuple[str, ...]) -> None:
     """Plan the move of a CentOS 6 / SysV host tree (or /) to systemd; ROOT is only read."""
     if output.resolve().is_relative_to(root.resolve()):
         click.echo(
@@ -409,7 +415,7 @@ def migrate(root: Path, output: Path, force: bool) -> None:
         )
         sys.exit(2)
     try:
-        result = migration.migrate(root)
+        result = migration.migrate(root, absorb=frozenset(absorb))
         io.write_tree(output, result.files, force=force, executables=frozenset({"apply.sh"}))
     except SvconvError as error:
         click.echo(f"svconv: {error}", err=True)

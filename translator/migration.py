@@ -66,8 +66,12 @@ class _Reading:
     reviews: tuple[str, ...] = ()
 
 
-def migrate(root: Path) -> Migration:
-    """Plan the move of the host tree at ``root`` to systemd; nothing in it is written."""
+def migrate(root: Path, *, absorb: frozenset[str] = frozenset()) -> Migration:
+    """Plan the move of the host tree at ``root`` to systemd; nothing in it is written.
+
+    ``absorb`` names supervisors whose programs become units (``supervisord``: each
+    program gets a unit, and ``autostart=false`` in its own file).
+    """
     tree = io.HostTree(root)
     found = discover(tree, _is_service_script)
     read = _read(found, tree)
@@ -76,6 +80,9 @@ def migrate(root: Path) -> Migration:
     host = Host(services=tuple(_with_runlevels(r) for r in readings), extras=tuple(read.extras))
     findings = engine.run(host, _lint_files(sources), read.notes, LintConfig())
     plan.changed = _fixed_monit(sources, findings)
+    if "supervisord" in absorb:
+        readings = [_absorbed(r) for r in readings]
+        plan.changed |= _autostart_off(readings, sources)
     plan.items, plan.units = _planned(readings, findings, tree, plan)
     plan.host_findings = tuple(_note(d) for d in findings if _owner(d, readings) is None)
     plan.items += refused
@@ -174,6 +181,21 @@ def _reading(service: Service, kind: str, parsed: ParseResult, found: Inventory)
         notes=notes,
         runlevels=runlevels or "",
         confidence=confidence,
+        reviews=_header_disagrees(service, kind, runlevels),
+    )
+
+
+def _header_disagrees(service: Service, kind: str, linked: str | None) -> tuple[str, ...]:
+    """Say when chkconfig's links and the script's own header name other runlevels."""
+    chkconfig = next((e.value for e in service.extras if e.key == "chkconfig"), None)
+    if kind != "init.d" or linked is None or chkconfig is None or not chkconfig.split():
+        return ()
+    stated = "".join(sorted(set(chkconfig.split()[0]) - {"-"}))
+    if stated == linked:
+        return ()
+    return (
+        f"chkconfig's links start it in runlevels {linked or 'none'}, its header says "
+        f"{stated or 'none'}; the links win",
     )
 
 
@@ -288,6 +310,7 @@ def _planned(
     items: list[Item] = []
     units: dict[str, str] = {}
     supervisors = _supervisors(readings)
+    kept_by_supervisord = {r.service.name for r in readings if r.kind == "supervisord"}
     for reading in readings:
         target, service = _target(reading)
         mine = [d for d in findings if _owner(d, readings) is reading]
@@ -310,6 +333,14 @@ def _planned(
             ),
             reviews=reading.reviews,
         )
+        if target is Target.UNIT and reading.service.name in kept_by_supervisord:
+            # supervisord keeps running it: the unit is written but stays disabled
+            item = replace(
+                item,
+                enabled=False,
+                reviews=(*item.reviews, "supervisord runs it too; the unit stays disabled"),
+            )
+            service = replace(service, enabled_at_boot=False)
         if target is Target.UNIT:
             service = _absolute(service, tree)
             files, losses = _unit(service, reading)
@@ -324,6 +355,33 @@ def _supervisors(readings: list[_Reading]) -> dict[str, tuple[str, ...]]:
     for reading in readings:
         by_name.setdefault(reading.service.name, []).append(reading.kind)
     return {name: tuple(sorted(set(kinds))) for name, kinds in by_name.items()}
+
+
+def _absorbed(reading: _Reading) -> _Reading:
+    """Hand a supervisord program to systemd (``--absorb supervisord``)."""
+    if reading.kind != "supervisord":
+        return reading
+    reviews = (*reading.reviews, "moved from supervisord into a unit; autostart=false there")
+    return replace(reading, kind="supervisord (absorbed)", reviews=reviews)
+
+
+def _autostart_off(readings: list[_Reading], sources: list[Source]) -> dict[str, tuple[str, str]]:
+    """Turn each absorbed program's ``autostart`` off in its own file, line by line."""
+    texts = {source.path: source.text for source in sources}
+    changed: dict[str, tuple[str, str]] = {}
+    for reading in readings:
+        span = reading.service.origin.span
+        if reading.kind != "supervisord (absorbed)" or span is None or span.path not in texts:
+            continue
+        before = changed.get(span.path, (texts[span.path], texts[span.path]))[1]
+        lines = before.split("\n")
+        setting = dict(reading.service.origin.fields).get("enabled_at_boot")
+        if setting:
+            lines[setting.line - 1] = "autostart=false"
+        else:
+            lines.insert(span.line, "autostart=false")
+        changed[span.path] = (texts[span.path], "\n".join(lines))
+    return changed
 
 
 def _target(reading: _Reading) -> tuple[Target, Service]:

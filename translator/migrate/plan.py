@@ -47,7 +47,8 @@ class Item:
 
     name: str
     kind: str
-    """Where it was found: ``init.d``, ``upstart``, ``inittab``, ``monit``, ``supervisord``."""
+    """Where it was found: ``init.d``, ``upstart``, ``inittab``, ``monit``, ``supervisord``
+    (``supervisord (absorbed)`` when ``--absorb supervisord`` makes it a unit)."""
     where: str
     supervisors: tuple[str, ...]
     runlevels: str
