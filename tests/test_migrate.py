@@ -184,3 +184,19 @@ def test_absorb_supervisord_moves_programs_into_units() -> None:
     assert "-autostart=true\n+autostart=false\n" in result.files["changes.diff"]
     status, output = systemd_verify({"celery-worker.service": unit})
     assert status == 0, output
+
+
+def test_a_broken_file_does_not_stop_the_run_and_its_service_is_high_risk(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(CENTOS6, root, symlinks=True)
+    (root / "etc/init/broken.conf").write_text("respawn limit ten 5\nexec /usr/bin/true\n")
+    result = migration.migrate(root)
+    broken = next(i for i in result.plan.items if i.name == "broken")
+    assert broken.risk is Risk.HIGH
+    assert broken.problems[0].startswith("parse error: /etc/init/broken.conf:1:")
+    assert any(i.name == "sshd" and i.target is Target.UNIT for i in result.plan.items)
+    assert (
+        CliRunner().invoke(main, ["migrate", str(root), "-o", str(tmp_path / "o")]).exit_code == 1
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import io as io_module
+import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -415,7 +416,7 @@ def migrate(root: Path, output: Path, force: bool, absorb: tuple[str, ...]) -> N
         )
         sys.exit(2)
     try:
-        result = migration.migrate(root, absorb=frozenset(absorb))
+        result = migration.migrate(root, absorb=frozenset(absorb), progress=_progress())
         io.write_tree(output, result.files, force=force, executables=frozenset({"apply.sh"}))
     except SvconvError as error:
         click.echo(f"svconv: {error}", err=True)
@@ -427,6 +428,18 @@ def migrate(root: Path, output: Path, force: bool, absorb: tuple[str, ...]) -> N
         err=True,
     )
     sys.exit(1 if plan.is_high_risk else 0)
+
+
+def _progress() -> Callable[[str], None] | None:
+    """Show the file being read on stderr, on a terminal only (quiet in CI and pipes)."""
+    if not sys.stderr.isatty():
+        return None
+    width = shutil.get_terminal_size().columns - 1
+
+    def show(path: str) -> None:
+        click.echo(f"\rreading {path}"[:width].ljust(width), nl=False, err=True)
+
+    return show
 
 
 def _add_shortcut(source_format: str, target_format: str) -> None:

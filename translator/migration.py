@@ -9,7 +9,7 @@ Imports: api, io, model, diagnostics, errors, formats, lint, migrate.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -66,15 +66,21 @@ class _Reading:
     reviews: tuple[str, ...] = ()
 
 
-def migrate(root: Path, *, absorb: frozenset[str] = frozenset()) -> Migration:
+def migrate(
+    root: Path,
+    *,
+    absorb: frozenset[str] = frozenset(),
+    progress: Callable[[str], None] | None = None,
+) -> Migration:
     """Plan the move of the host tree at ``root`` to systemd; nothing in it is written.
 
     ``absorb`` names supervisors whose programs become units (``supervisord``: each
-    program gets a unit, and ``autostart=false`` in its own file).
+    program gets a unit, and ``autostart=false`` in its own file). ``progress`` hears the
+    host path of each file as it is read.
     """
     tree = io.HostTree(root)
     found = discover(tree, _is_service_script)
-    read = _read(found, tree)
+    read = _read(found, tree, progress or (lambda path: None))
     readings, sources, refused = read.readings, read.sources, read.refused
     plan = Plan(default_target=_default_target(found))
     host = Host(services=tuple(_with_runlevels(r) for r in readings), extras=tuple(read.extras))
@@ -118,7 +124,7 @@ class _Read:
     notes: list[Diagnostic]
 
 
-def _read(found: Inventory, tree: io.HostTree) -> _Read:
+def _read(found: Inventory, tree: io.HostTree, progress: Callable[[str], None]) -> _Read:
     """Read every supervision file; a file its reader refuses is a high-risk item."""
     readings: list[_Reading] = []
     sources: dict[str, Source] = {}
@@ -136,6 +142,7 @@ def _read(found: Inventory, tree: io.HostTree) -> _Read:
     if found.supervisord is not None:
         groups.append(("supervisord", "supervisord", [found.supervisord]))
     for fmt, kind, group in groups:
+        progress(group[0].path)
         try:
             parsed = api.parse(
                 group, source_format=fmt, load_include=load, options=api.ParseOptions()
