@@ -200,3 +200,14 @@ def test_a_broken_file_does_not_stop_the_run_and_its_service_is_high_risk(
     assert (
         CliRunner().invoke(main, ["migrate", str(root), "-o", str(tmp_path / "o")]).exit_code == 1
     )
+
+
+def test_monit_watches_the_pidfile_of_the_unit_that_runs_the_daemon(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    shutil.copytree(CENTOS6, root, symlinks=True)
+    check = root / "etc/monit.d/nginx"
+    check.write_text(check.read_text().replace("/var/run/nginx.pid", "/tmp/nginx.pid"))
+    result = migration.migrate(root)
+    rewritten = result.files["files/etc/monit.d/nginx"]
+    assert "check process nginx with pidfile /var/run/nginx.pid\n" in rewritten
+    assert '"/usr/bin/systemctl start nginx"' in rewritten

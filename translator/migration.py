@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from translator import api, io
-from translator.diagnostics import Diagnostic, ParseResult
+from translator.diagnostics import Diagnostic, Edit, Fix, ParseResult
 from translator.errors import SvconvError
 from translator.formats import FORMATS, detect
 from translator.lint import engine
@@ -85,7 +85,7 @@ def migrate(
     plan = Plan(default_target=_default_target(found))
     host = Host(services=tuple(_with_runlevels(r) for r in readings), extras=tuple(read.extras))
     findings = engine.run(host, _lint_files(sources), read.notes, LintConfig())
-    plan.changed = _fixed_monit(sources, findings)
+    plan.changed = _fixed_monit(sources, findings, readings)
     if "supervisord" in absorb:
         readings = [_absorbed(r) for r in readings]
         plan.changed |= _autostart_off(readings, sources)
@@ -277,8 +277,10 @@ def _lint_files(sources: Iterable[Source]) -> list[LintFile]:
     return files
 
 
-def _fixed_monit(sources: list[Source], findings: list[Diagnostic]) -> dict[str, tuple[str, str]]:
-    """Make monit ask systemctl, file by file: systemd owns what it can start.
+def _fixed_monit(
+    sources: list[Source], findings: list[Diagnostic], readings: list[_Reading]
+) -> dict[str, tuple[str, str]]:
+    """Make monit ask systemctl and watch the unit's pidfile: systemd owns the process.
 
     The fixes of SV401/SV402 are applied even where lint calls them unsafe (the unit
     runs the daemon another way): after the move, the unit is how it runs.
@@ -288,12 +290,39 @@ def _fixed_monit(sources: list[Source], findings: list[Diagnostic]) -> dict[str,
         for d in findings
         if d.code in _FIX_RULES and d.fix is not None
     ]
+    fixes += _aligned_pidfiles(readings)
     changed = {}
     for source in sources:
         after = apply_fixes(source.text, fixes, source.path)
         if after != source.text:
             changed[source.path] = (source.text, after)
     return changed
+
+
+def _aligned_pidfiles(readings: list[_Reading]) -> list[Diagnostic]:
+    """Point each monit check at the pidfile of the unit that now runs its daemon."""
+    units = {
+        r.service.name: r.service.pidfile
+        for r in readings
+        if r.kind in ("init.d", "upstart") and r.service.pidfile
+    }
+    fixes = []
+    for reading in readings:
+        watched = reading.service.pidfile
+        span = dict(reading.service.origin.fields).get("pidfile")
+        unit_pidfile = units.get(reading.service.name)
+        if reading.kind != "monit" or not watched or span is None or not span.end_line:
+            continue
+        if unit_pidfile is None or _run_path(unit_pidfile) == _run_path(watched):
+            continue
+        edit = Edit(span=span, text=unit_pidfile)
+        fix = Fix(description=f"watch {unit_pidfile}", edits=(edit,))
+        fixes.append(Diagnostic(code="SV404", message=fix.description, span=span, fix=fix))
+    return fixes
+
+
+def _run_path(path: str) -> str:
+    return "/run/" + path.removeprefix("/var/run/").removeprefix("/run/")
 
 
 def _owner(diagnostic: Diagnostic, readings: list[_Reading]) -> _Reading | None:
