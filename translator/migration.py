@@ -37,7 +37,7 @@ from translator.model import (
     Span,
 )
 
-_BOOT_LEVELS = frozenset("2345")
+_BOOT_LEVELS = frozenset("2345S")
 _UNIT_DIRECTORY = "etc/systemd/system"
 _MIGRATION_EXTRAS = frozenset({"runlevels", "provided-by"})
 _FIX_RULES = ("SV401", "SV402")

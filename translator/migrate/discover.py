@@ -19,7 +19,8 @@ RUNLEVEL_DIRECTORIES = ("/etc/rc.d/rc{}.d", "/etc/rc{}.d")
 MONIT_FILES = ("/etc/monit.conf", "/etc/monitrc", "/etc/monit/monitrc")
 SUPERVISORD_FILES = ("/etc/supervisord.conf", "/etc/supervisor/supervisord.conf")
 UPSTART_DIRECTORY = "/etc/init"
-RUNLEVELS = "0123456"
+RUNLEVELS = "0123456S"
+"""Debian starts early-boot scripts from rcS.d: they run at boot too."""
 
 
 class Tree(Protocol):

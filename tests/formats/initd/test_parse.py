@@ -198,3 +198,22 @@ def test_the_same_program_started_twice_stays_one_service() -> None:
     )
     result = read(body, name="/etc/init.d/web")
     assert [s.name for s in result.host.services] == ["web"]
+
+
+def test_a_ulimit_from_a_variable_is_reported_not_written() -> None:
+    body = (
+        "ULIMIT=$(cat /etc/web.limit)\n"
+        'case "$1" in start)\n  ulimit -n $ULIMIT\n  ulimit -n 4096\n'
+        "  start-stop-daemon --start --exec /usr/sbin/web ;;\nesac\n"
+    )
+    result = read(body)
+    assert [(x.resource, x.value) for x in result.host.services[0].limits] == [("nofile", "4096")]
+
+
+def test_retry_forever_is_a_repeat_mark_not_a_signal() -> None:
+    body = (
+        'case "$1" in\n  start) start-stop-daemon --start --exec /usr/sbin/web ;;\n'
+        "  stop) start-stop-daemon --stop --retry forever/TERM/1 --exec /usr/sbin/web ;;\nesac\n"
+    )
+    service = read(body).host.services[0]
+    assert (service.stop_signal, service.stop_timeout) == ("SIGTERM", 1)

@@ -228,7 +228,7 @@ def _retry(value: Word | None) -> tuple[str | None, float | None]:
     """``--retry TERM/30/KILL/5`` → (SIGTERM, 30); ``--retry 30`` → (None, 30)."""
     if value is None or not value.text:
         return None, None
-    parts = value.text.split("/")
+    parts = [part for part in value.text.split("/") if part != "forever"]  # a repeat mark
     if len(parts) == 1:
         return None, float(parts[0]) if parts[0].isdigit() else None
     timeout = float(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None

@@ -462,7 +462,8 @@ def _surroundings(earlier: list[Call], launch: daemons.Launch, reading: _Reading
         elif call.name == "umask" and words and words[0].isdigit():
             fields["umask"] = words[0]
         elif call.name == "ulimit" and words[:1] == ["-n"] and len(words) > 1:
-            fields["limits"] = (ResourceLimit(resource="nofile", value=words[1]),)
+            if (limit := _limit(words[1], call, reading)) is not None:
+                fields["limits"] = (ResourceLimit(resource="nofile", value=limit),)
         elif call.name == program and any(w in _CONFIG_TESTS for w in words):
             argv = (call.name, *words)
             hooks.append(
@@ -475,6 +476,20 @@ def _surroundings(earlier: list[Call], launch: daemons.Launch, reading: _Reading
     if hooks:
         fields["hooks"] = tuple(hooks)
     return fields
+
+
+def _limit(text: str, call: Call, reading: _Reading) -> str | None:
+    """Give a ``ulimit -n`` value systemd can read: a number or unlimited, no variable."""
+    if text.isdigit() or text == "unlimited":
+        return "infinity" if text == "unlimited" else text
+    shown = text.replace(REFERENCE, "$", 1).replace(REFERENCE, "")
+    reading.lose(
+        call.span,
+        "limits",
+        f"ulimit -n {shown}: systemd expands no variables in LimitNOFILE=",
+        "left out; write the number in the unit",
+    )
+    return None
 
 
 def _exported(script: Script) -> tuple[tuple[str, str], ...]:
