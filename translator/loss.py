@@ -146,6 +146,7 @@ class LossLog:
                     reason=f"{target} has no equivalent of {extra.format} {extra.key}"
                     f"={extra.value!r}",
                     action=elsewhere[1] if elsewhere and extra.format == elsewhere[0] else action,
+                    severity=Severity.INFO if extra.is_informational else Severity.WARNING,
                 )
 
     def no_start(self, service: Service, *, written: str) -> None:

@@ -15,13 +15,16 @@ class Extra:
     """A statement of ``format`` the model has no field for, kept verbatim as ``value``.
 
     ``file`` names a file of its own the statement belongs in (``backup.timer``), when it
-    is not part of a service's or the host's main configuration.
+    is not part of a service's or the host's main configuration. ``is_informational``:
+    it changes nothing of how the service runs (SysV start priorities, an author line),
+    so a target without it loses information only.
     """
 
     format: str
     key: str
     value: str
     file: str = ""
+    is_informational: bool = False
     origin: Origin = origin_field()
 
 

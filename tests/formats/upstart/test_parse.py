@@ -47,8 +47,8 @@ JOB = Service(
 SHELL = ("/bin/sh", "-e", "-c")
 
 
-def extra(key: str, value: str) -> Extra:
-    return Extra(format="upstart", key=key, value=value)
+def extra(key: str, value: str, *, informational: bool = False) -> Extra:
+    return Extra(format="upstart", key=key, value=value, is_informational=informational)
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,12 @@ ROWS = [
     Row(
         "author-version",
         EXEC + 'author "Ops <ops@example.org>"\nversion 1.2\n',
-        {"extras": (extra("author", "Ops <ops@example.org>"), extra("version", "1.2"))},
+        {
+            "extras": (
+                extra("author", "Ops <ops@example.org>", informational=True),
+                extra("version", "1.2", informational=True),
+            )
+        },
     ),
     Row(
         "exec-quoted",
@@ -272,7 +277,7 @@ ROWS = [
     Row(
         "export",
         EXEC + "export RUNLEVEL PREVLEVEL\n",
-        {"extras": (extra("export", "RUNLEVEL PREVLEVEL"),)},
+        {"extras": (extra("export", "RUNLEVEL PREVLEVEL", informational=True),)},
     ),
     Row("expect-fork", EXEC + "expect fork\n", {"daemonizes": True}),
     Row("expect-daemon", EXEC + "expect daemon\n", {"daemonizes": True}),

@@ -72,11 +72,18 @@ class _Reading:
     name: str
     notes: list[Diagnostic] = field(default_factory=list)
 
-    def lose(self, span: Span, field_name: str, message: str, action_taken: str) -> None:
+    def lose(
+        self,
+        span: Span,
+        field_name: str,
+        message: str,
+        action_taken: str,
+        severity: Severity = Severity.WARNING,
+    ) -> None:
         self.notes.append(
             Diagnostic(
                 code="SV730",
-                severity=Severity.WARNING,
+                severity=severity,
                 span=span,
                 message=message,
                 loss=ReadLoss(service=self.name, field=field_name, action=action_taken),
@@ -127,6 +134,7 @@ def parse(
             "restart",
             "SysV never restarts a daemon that dies",
             "Restart=on-failure added (--restart no keeps SysV's way)",
+            Severity.INFO,  # an addition svconv makes, not behaviour lost
         )
         restart = RestartPolicy(when=RestartWhen.ON_FAILURE, origin=Origin(span=restart_span))
         services = [replace(service, restart=restart) for service in services]
@@ -264,6 +272,9 @@ def _header_fields(headers: Headers, reading: _Reading, spans: dict[str, Span]) 
                 format=FORMAT,
                 key="chkconfig",
                 value=chkconfig.value,
+                # the runlevels are read into enabled_at_boot; the priorities only ordered
+                # SysV's starts, which systemd takes from the dependencies
+                is_informational=True,
                 origin=Origin(span=chkconfig.span),
             )
         )

@@ -189,9 +189,17 @@ class Job:
             )
         )
 
-    def keep(self, key: str, value: str, span: Span) -> None:
+    def keep(self, key: str, value: str, span: Span, *, informational: bool = False) -> None:
         """Keep a stanza the model has no field for, verbatim."""
-        self.extras.append(Extra(format=FORMAT, key=key, value=value, origin=Origin(span=span)))
+        self.extras.append(
+            Extra(
+                format=FORMAT,
+                key=key,
+                value=value,
+                is_informational=informational,
+                origin=Origin(span=span),
+            )
+        )
 
     def keep_lost(self, key: str, value: str, span: Span) -> None:
         """Keep a stanza whose meaning the model loses, and report it (see _LOST)."""
@@ -343,7 +351,12 @@ def _kept(job: Job, stanza: Stanza) -> None:
     """Keep author, version and export: upstart's bookkeeping, nothing for the process."""
     if not stanza.words or (stanza.keyword != "export" and len(stanza.words) > 1):
         _words(stanza, 1, "one value")
-    job.keep(stanza.keyword, " ".join(word.text for word in stanza.words), stanza.span)
+    job.keep(
+        stanza.keyword,
+        " ".join(word.text for word in stanza.words),
+        stanza.span,
+        informational=True,
+    )
 
 
 def _env(job: Job, stanza: Stanza) -> None:
