@@ -211,3 +211,17 @@ def test_monit_watches_the_pidfile_of_the_unit_that_runs_the_daemon(tmp_path: Pa
     rewritten = result.files["files/etc/monit.d/nginx"]
     assert "check process nginx with pidfile /var/run/nginx.pid\n" in rewritten
     assert '"/usr/bin/systemctl start nginx"' in rewritten
+
+
+def test_upstart_script_blocks_become_scripts_the_shell_checkers_accept(
+    result: migration.Migration, tmp_path: Path
+) -> None:
+    scripts = {n: t for n, t in result.files.items() if n.startswith("usr/local/libexec/svconv/")}
+    assert sorted(scripts) == ["usr/local/libexec/svconv/queue-worker-before-start"]
+    assert result.executables == frozenset({"apply.sh", *scripts})
+    for name, text in scripts.items():
+        path = tmp_path / Path(name).name
+        path.write_text(text)
+        for command in (["bash", "-n"], [require("shellcheck"), "-s", "sh"]):
+            completed = subprocess.run([*command, str(path)], capture_output=True, text=True)
+            assert completed.returncode == 0, completed.stdout + completed.stderr

@@ -417,7 +417,7 @@ def migrate(root: Path, output: Path, force: bool, absorb: tuple[str, ...]) -> N
         sys.exit(2)
     try:
         result = migration.migrate(root, absorb=frozenset(absorb), progress=_progress())
-        io.write_tree(output, result.files, force=force, executables=frozenset({"apply.sh"}))
+        io.write_tree(output, result.files, force=force, executables=result.executables)
     except SvconvError as error:
         click.echo(f"svconv: {error}", err=True)
         sys.exit(2)

@@ -23,7 +23,7 @@ from translator.lint.engine import LintFile
 from translator.lint.fix import apply as apply_fixes
 from translator.migrate import inittab as inittab_reader
 from translator.migrate.discover import Inventory, discover
-from translator.migrate.plan import Item, Note, Plan, Target
+from translator.migrate.plan import SCRIPT_DIRECTORY, Item, Note, Plan, Target
 from translator.migrate.render import outputs
 from translator.model import (
     Command,
@@ -50,6 +50,13 @@ class Migration:
 
     files: dict[str, str]
     plan: Plan
+
+    @property
+    def executables(self) -> frozenset[str]:
+        """The files of OUT that must be executable: apply.sh and installed scripts."""
+        return frozenset(
+            name for name in self.files if name == "apply.sh" or name.startswith(SCRIPT_DIRECTORY)
+        )
 
 
 @dataclass(slots=True)
@@ -465,10 +472,10 @@ _SUPERVISOR_UNITS = {"monit": _monit_unit, "supervisord": _supervisord_unit}
 
 
 def _unit(service: Service, reading: _Reading) -> tuple[dict[str, str], tuple[Note, ...]]:
-    """Write ``service`` as a unit (and drop-ins); its losses, the reader's included."""
+    """Write ``service`` as a unit (and drop-ins, and scripts); its losses, the reader's too."""
     # what the migration itself reads (runlevels, provided-by) is no loss of the unit
     kept = tuple(e for e in service.extras if e.key not in _MIGRATION_EXTRAS)
-    service = replace(service, extras=kept)
+    service, scripts = _scripts_installed(replace(service, extras=kept))
     parsed = ParseResult(host=Host(services=(service,)), diagnostics=tuple(reading.notes))
     translation = api.translate(
         parsed,
@@ -477,10 +484,44 @@ def _unit(service: Service, reading: _Reading) -> tuple[dict[str, str], tuple[No
         names=reading.where.rsplit(":", 1)[0],
     )
     files = {f"{_UNIT_DIRECTORY}/{name}": text for name, text in translation.files.items()}
+    files |= scripts
     losses = tuple(
         Note(text=str(loss.as_diagnostic()), severity=loss.severity) for loss in translation.losses
     )
     return files, losses
+
+
+def _scripts_installed(service: Service) -> tuple[Service, dict[str, str]]:
+    """Move multi-line ``sh -e -c`` bodies (upstart script blocks) into script files.
+
+    A unit's ``ExecStart=`` holds one line; the file keeps the block readable, and
+    ``bash -n`` and shellcheck can judge it.
+    """
+    scripts: dict[str, str] = {}
+
+    def installed(command: Command | None, role: str) -> Command | None:
+        if command is None or not _is_script_block(command.argv):
+            return command
+        path = f"{SCRIPT_DIRECTORY}/{service.name}-{role}"
+        scripts[path] = f"#!/bin/sh -e\n# {role} of {service.name}, from its upstart job\n"
+        scripts[path] += command.argv[3].rstrip("\n") + "\n"
+        return replace(command, argv=(f"/{path}",))
+
+    hooks = tuple(
+        replace(hook, command=installed(hook.command, hook.when.value) or hook.command)
+        for hook in service.hooks
+    )
+    moved = replace(
+        service,
+        start=installed(service.start, "start"),
+        stop=installed(service.stop, "stop"),
+        hooks=hooks,
+    )
+    return moved, scripts
+
+
+def _is_script_block(argv: tuple[str, ...]) -> bool:
+    return len(argv) == 4 and argv[:3] == ("/bin/sh", "-e", "-c") and "\n" in argv[3].strip()
 
 
 _PATH = ("/sbin", "/usr/sbin", "/bin", "/usr/bin", "/usr/local/sbin", "/usr/local/bin")

@@ -13,6 +13,9 @@ from enum import Enum
 
 from translator.diagnostics import Severity
 
+SCRIPT_DIRECTORY = "usr/local/libexec/svconv"
+"""Where an upstart ``script … end script`` block goes, as a file of its own."""
+
 
 class Risk(str, Enum):
     """How much the move of one service needs a person's attention."""

@@ -11,7 +11,7 @@ import difflib
 import json
 from collections import Counter
 
-from translator.migrate.plan import Item, Plan, Risk, Target
+from translator.migrate.plan import SCRIPT_DIRECTORY, Item, Plan, Risk, Target
 
 SCHEMA_ID = "https://svconv.example/schemas/migrate-report-1.json"
 
@@ -171,6 +171,7 @@ systemctl_() {
 install_file() {
     source="$HERE/$1"
     target="$ROOT$2"
+    mode="${3:-0644}"
     if [ -f "$target" ] && cmp -s "$source" "$target"; then
         return 0
     fi
@@ -185,7 +186,7 @@ install_file() {
     fi
     mkdir -p "$(dirname "$target")"
     cp "$source" "$target.svconv-new"
-    chmod 0644 "$target.svconv-new"
+    chmod "$mode" "$target.svconv-new"
     mv "$target.svconv-new" "$target"
     echo "installed $2"
 }
@@ -242,7 +243,8 @@ def apply_script(plan: Plan) -> str:
     """Write the POSIX sh script that applies the plan (``--dry-run``, ``--root DIR``)."""
     lines = [_APPLY_HEAD.rstrip("\n"), ""]
     for path in sorted(plan.units):
-        lines.append(f"install_file {_quote(path)} {_quote('/' + path)}")
+        mode = " 0755" if path.startswith(SCRIPT_DIRECTORY) else ""
+        lines.append(f"install_file {_quote(path)} {_quote('/' + path)}{mode}")
     for path in sorted(plan.changed):
         lines.append(f"install_file {_quote('files' + path)} {_quote(path)}")
     lines.append(_RELOAD.strip("\n"))  # systemd reads the new units before the plan runs
