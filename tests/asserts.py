@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import glob
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -21,6 +22,7 @@ OWN_FILES = {
     "monit": (".monitrc",),
     "supervisord": (".conf",),
     "initd": ("",),
+    "runit": ("/run",),
 }
 READ_BACK = {"initd": api.ParseOptions(restarts_daemons=False)}
 """How a round trip reads a target back: an init script as SysV ran it, never restarted."""
@@ -114,6 +116,38 @@ def _file_diff(target: str, expected: dict[str, str], actual: dict[str, str]) ->
     return "\n".join(lines)
 
 
+DIRECTORY_FORMATS = {"runit": "/run"}
+"""Targets that write a directory per service: read back through its main file."""
+
+
+def files_loader(files: dict[str, str]) -> IncludeLoader:
+    """Resolve includes (``env/*``, ``down``) among emitted files, beside the file read."""
+
+    def load(pattern: str, span: Span) -> list[Source]:
+        base = str(Path(span.path).parent)
+        full = f"{base}/{pattern}" if base != "." else pattern
+        return [
+            Source(path=name, text=text)
+            for name, text in sorted(files.items())
+            if fnmatch.fnmatchcase(name, full) and name.count("/") == full.count("/")
+        ]
+
+    return load
+
+
+def read_back(target: str, files: dict[str, str]) -> tuple[list[Source], IncludeLoader | None]:
+    """The files a round trip reads of ``target``'s output, and how it finds the rest."""
+    suffix = DIRECTORY_FORMATS.get(target)
+    if suffix is None:
+        return [Source(path=n, text=t) for n, t in sorted(files.items()) if "/" not in n], None
+    mains = [
+        Source(path=n, text=t)
+        for n, t in sorted(files.items())
+        if n.count("/") == 1 and n.endswith(suffix)
+    ]
+    return mains, files_loader(files)
+
+
 def own_files(translation: api.Translation, target: str) -> dict[str, str]:
     """The files of ``target`` itself: no companion checks, no drop-ins for other units."""
     suffix = OWN_FILES[target]
@@ -121,9 +155,9 @@ def own_files(translation: api.Translation, target: str) -> dict[str, str]:
     return {
         name: text
         for name, text in translation.files.items()
-        if "/" not in name
+        if ("/" not in name or target in DIRECTORY_FORMATS)
         and name not in keep_alive
-        and (name.endswith(suffix) or name == "monitrc")
+        and (name.endswith(suffix) or name == "monitrc" or target in DIRECTORY_FORMATS)
     }
 
 
@@ -131,10 +165,12 @@ def round_trip_problems(translation: api.Translation, target: str) -> list[str]:
     """Read the target's files back: the model must match bar declared losses, and a
     second emit must give the same bytes."""
     files = own_files(translation, target)
-    sources = [Source(path=name, text=text) for name, text in sorted(files.items())]
+    sources, loader = read_back(target, files)
+    if target not in DIRECTORY_FORMATS:
+        sources = [Source(path=name, text=text) for name, text in sorted(files.items())]
     options = READ_BACK.get(target)
     back = (
-        api.parse(sources, source_format=target, load_include=None, options=options).host
+        api.parse(sources, source_format=target, load_include=loader, options=options).host
         if sources
         else Host()
     )
@@ -142,7 +178,11 @@ def round_trip_problems(translation: api.Translation, target: str) -> list[str]:
     problems = list(model_differences(translation.host, back, translation.losses, defaults))
     again = (
         api.convert(
-            sources, target_format=target, source_format=target, load_include=None, options=options
+            sources,
+            target_format=target,
+            source_format=target,
+            load_include=loader,
+            options=options,
         )
         if sources
         else None

@@ -53,6 +53,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.formats._grammar",
             "translator.formats._options",
             "translator.formats._shell",
+            "translator.formats._script",
             "translator.formats._capabilities",
             "translator.knowledge",
         ),

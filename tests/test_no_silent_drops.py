@@ -10,7 +10,7 @@ import dataclasses
 
 import pytest
 
-from tests.asserts import READ_BACK, model_differences
+from tests.asserts import READ_BACK, model_differences, read_back
 from translator import api
 from translator.formats import FORMATS
 from translator.formats._capabilities import FIELDS, Support, support
@@ -38,7 +38,6 @@ from translator.model import (
     RestartWhen,
     Service,
     ServiceKind,
-    Source,
     Span,
     StartLimit,
 )
@@ -150,11 +149,9 @@ TARGETS = [
 def test_every_field_is_written_or_reported(target) -> None:
     losses = LossLog()
     files = target.module.emit(HOST, EmitOptions(companion=False), losses)
-    sources = [
-        Source(path=name, text=text) for name, text in sorted(files.items()) if "/" not in name
-    ]
+    sources, loader = read_back(target.id, files)
     options = READ_BACK.get(target.id)
-    back = api.parse(sources, source_format=target.id, load_include=None, options=options).host
+    back = api.parse(sources, source_format=target.id, load_include=loader, options=options).host
     defaults = getattr(target.module, "DEFAULTS", {})
     assert list(model_differences(HOST, back, tuple(losses.losses), defaults)) == []
 
@@ -162,11 +159,9 @@ def test_every_field_is_written_or_reported(target) -> None:
 def _round_trip(target) -> tuple[list, Host]:
     losses = LossLog()
     files = target.module.emit(HOST, EmitOptions(companion=False), losses)
-    sources = [
-        Source(path=name, text=text) for name, text in sorted(files.items()) if "/" not in name
-    ]
+    sources, loader = read_back(target.id, files)
     options = READ_BACK.get(target.id)
-    back = api.parse(sources, source_format=target.id, load_include=None, options=options)
+    back = api.parse(sources, source_format=target.id, load_include=loader, options=options)
     return losses.losses, back.host
 
 

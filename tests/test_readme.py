@@ -25,7 +25,7 @@ def test_formats_command_prints_the_matrix() -> None:
     result = CliRunner().invoke(main, ["formats"])
     assert result.exit_code == 0
     assert api.capability_matrix() in result.output
-    assert "| `hooks` | partly | — | — | ✓ |" in result.output
+    assert "| `hooks` | partly | — | — | — | ✓ |" in result.output
 
 
 def test_the_pre_commit_hook_runs_svconv_lint() -> None:

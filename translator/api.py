@@ -60,6 +60,8 @@ class Translation:
     losses: tuple[Loss, ...]
     diagnostics: tuple[Diagnostic, ...]
     host: Host
+    executables: frozenset[str] = frozenset()
+    """The files to write executable (runit's ``run``), by the target's ``EXECUTABLE``."""
 
     def fails(self, level: LossLevel) -> bool:
         """Say whether the run exits 1: an output that cannot work, or any loss at ERROR."""
@@ -153,8 +155,13 @@ def translate(
     files = dict(target.module.emit(host, emit_options, losses))
     if keeps_companion:
         files.update(_companion_files(host, target_format, header))
+    marked = getattr(target.module, "EXECUTABLE", ())
     return Translation(
-        files=files, losses=tuple(losses.ordered()), diagnostics=parsed.diagnostics, host=host
+        files=files,
+        losses=tuple(losses.ordered()),
+        diagnostics=parsed.diagnostics,
+        host=host,
+        executables=frozenset(name for name in files if name.rpartition("/")[2] in marked),
     )
 
 

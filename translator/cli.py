@@ -188,7 +188,9 @@ def _run_conversion(
             ),
         )
         if output is not None:
-            io.write_files(output, translation.files, force=force)
+            io.write_files(
+                output, translation.files, force=force, executables=translation.executables
+            )
     except SvconvError as error:
         click.echo(f"svconv: {error}", err=True)
         sys.exit(2)

@@ -115,14 +115,23 @@ def rewrite(path: Path, text: str) -> None:
         os.chown(real, status.st_uid, status.st_gid)
 
 
-def write_files(directory: Path, files: dict[str, str], *, force: bool) -> list[Path]:
-    """Write every file under ``directory`` (all checked first, so it is all or nothing)."""
+def write_files(
+    directory: Path,
+    files: dict[str, str],
+    *,
+    force: bool,
+    executables: frozenset[str] = frozenset(),
+) -> list[Path]:
+    """Write every file under ``directory`` (all checked first, so it is all or nothing).
+
+    Files named in ``executables`` get mode 0755, the others 0644.
+    """
     names = sorted(files)
     check_writable(directory, names, force=force)
     written = []
     for name in names:
         target = directory / name
-        write_atomic(target, files[name])
+        write_atomic(target, files[name], mode=0o755 if name in executables else 0o644)
         written.append(target)
     return written
 

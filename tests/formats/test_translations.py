@@ -7,7 +7,7 @@ import pytest
 from tests.asserts import Case, assert_translates
 
 CASES = [
-    Case("dummy", read="monit", write=("systemd", "monit", "supervisord", "initd")),
+    Case("dummy", read="monit", write=("systemd", "monit", "supervisord", "initd", "runit")),
     Case("crond", read="monit", write=("systemd", "monit")),
     Case("sshd", read="monit", write=("systemd", "monit")),
     Case("full-process", read="monit", write=("systemd", "monit", "supervisord")),
@@ -44,6 +44,7 @@ CASES = [
         write=("systemd", "monit", "supervisord"),
         input="workers.conf",
     ),
+    Case("web", read="runit", write=("runit", "systemd"), input="web/run"),
 ]
 
 

@@ -51,6 +51,7 @@ FORMATS: dict[str, Format] = {
         "upstart jobs (/etc/init/*.conf)",
         actions=("parse",),
     ),
+    "runit": Format("runit", "translator.formats.runit", "runit service directories (run, env/)"),
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from translator.formats.initd import shell
+from translator.formats import _script as shell
 from translator.formats.initd.parse import parse
 from translator.model import Source
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from translator.formats.initd.shell import REFERENCE, Call, Word
+from translator.formats._script import REFERENCE, Call, Word
 from translator.model import Span
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from translator.diagnostics import Diagnostic, Severity
+from translator.formats._script import Script, actions
 from translator.formats.initd.headers import BEGIN, Headers
-from translator.formats.initd.shell import Script, actions
 from translator.model import Span
 
 REQUIRED_ACTIONS = ("start", "stop", "restart", "force-reload", "status")

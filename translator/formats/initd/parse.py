@@ -13,10 +13,7 @@ from typing import Any
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, ReadLoss, Severity
 from translator.errors import ParseError
 from translator.formats._options import ParseOptions
-from translator.formats.initd import daemon as daemons
-from translator.formats.initd import lsb
-from translator.formats.initd.headers import Headers, read_headers
-from translator.formats.initd.shell import (
+from translator.formats._script import (
     REFERENCE,
     Call,
     EnvLoader,
@@ -28,6 +25,9 @@ from translator.formats.initd.shell import (
     parse_command_string,
     read_script,
 )
+from translator.formats.initd import daemon as daemons
+from translator.formats.initd import lsb
+from translator.formats.initd.headers import Headers, read_headers
 from translator.model import (
     Binding,
     Command,

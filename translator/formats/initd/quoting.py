@@ -5,35 +5,6 @@ from __future__ import annotations
 import shlex
 
 
-def unescape(text: str) -> str:
-    r"""Remove the shell's backslash escapes from an unquoted word (``a\ b`` is ``a b``)."""
-    if "\\" not in text:
-        return text
-    try:
-        return "".join(shlex.split(text)) if text.strip() else text
-    except ValueError:
-        return text
-
-
-_DOUBLE_QUOTED_ESCAPES = frozenset('$`"\\\n')
-
-
-def unescape_double_quoted(text: str) -> str:
-    r"""Remove the escapes double quotes know: ``\$``, ``\```, ``\"``, ``\\``, ``\``+newline."""
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if char == "\\" and index + 1 < len(text) and text[index + 1] in _DOUBLE_QUOTED_ESCAPES:
-            if text[index + 1] != "\n":  # a backslash-newline joins the lines
-                out.append(text[index + 1])
-            index += 2
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out)
-
-
 def quote(word: str) -> str:
     """Quote one word for sh, leaving a plain word as it is."""
     return shlex.quote(word)

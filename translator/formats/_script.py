@@ -1,14 +1,15 @@
-"""Read an init script with tree-sitter-bash and evaluate it statically.
+"""Read a shell script (init script, runit run file) with tree-sitter-bash, evaluate it statically.
 
 Nothing of the script or the host runs: assignments, ``${V:-d}``, ``${V:=d}``,
 ``$(basename …)``, ``export`` and the env files a script sources are evaluated from the
 text alone. A value that cannot be known stays unresolved (None), and says where.
-Imports: model, errors.
+Shared by formats (initd, runit). Imports: model.
 """
 
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -18,7 +19,6 @@ from pathlib import PurePosixPath
 import tree_sitter_bash
 from tree_sitter import Language, Node, Parser
 
-from translator.formats.initd.quoting import unescape, unescape_double_quoted
 from translator.model import Source, Span
 
 _LIBRARIES = frozenset(
@@ -30,6 +30,35 @@ REFERENCE = "\x00"
 """Marks a reference to an env-file variable inside an evaluated word: ``\\x00NAME\\x00``."""
 _UNKNOWN = "\x01"
 """Stands for the part of a value only running the script could tell (``/run/$(id -u)``)."""
+
+
+def unescape(text: str) -> str:
+    r"""Remove the shell's backslash escapes from an unquoted word (``a\ b`` is ``a b``)."""
+    if "\\" not in text:
+        return text
+    try:
+        return "".join(shlex.split(text)) if text.strip() else text
+    except ValueError:
+        return text
+
+
+_DOUBLE_QUOTED_ESCAPES = frozenset('$`"\\\n')
+
+
+def unescape_double_quoted(text: str) -> str:
+    r"""Remove the escapes double quotes know: ``\$``, ``\```, ``\"``, ``\\``, ``\``+newline."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "\\" and index + 1 < len(text) and text[index + 1] in _DOUBLE_QUOTED_ESCAPES:
+            if text[index + 1] != "\n":  # a backslash-newline joins the lines
+                out.append(text[index + 1])
+            index += 2
+            continue
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 @cache
@@ -646,3 +675,18 @@ def parse_command_string(text: str, outer: Script) -> Script:
     inner.variables, inner.env_files = outer.variables, outer.env_files
     inner.reads_unknown_files = outer.reads_unknown_files
     return inner
+
+
+def simple_call(script: Script, evaluator: Evaluator, node: Node) -> Call | None:
+    """Give the one simple command a top-level statement runs (redirected or not), else None."""
+    redirects: tuple[tuple[str, str | None], ...] = ()
+    if node.type == "redirected_statement":
+        redirects = _redirects(evaluator, node)
+        body = node.child_by_field_name("body")
+        if body is None:
+            return None
+        node = body
+    if node.type != "command":
+        return None
+    found = next(_command(script, evaluator, node, _MAX_DEPTH), None)
+    return None if found is None else replace(found, redirects=redirects)

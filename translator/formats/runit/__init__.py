@@ -1,0 +1,57 @@
+"""runit service directories: parse a ``run`` script, emit ``NAME/run`` and its companions.
+
+Imports: model, diagnostics, errors, loss, knowledge, formats/_script, formats/_shell,
+formats/_options, formats/runit.
+"""
+
+from translator.formats._capabilities import Support
+from translator.formats.runit.emit import emit
+from translator.formats.runit.parse import parse
+from translator.model import Output
+
+ID = "runit"
+COMMENT_MARKERS = ("#",)
+"""What starts a comment; a lint suppression directive lives in one."""
+TRAILING_COMMENTS = True
+"""Whether a comment may follow a setting on its line."""
+EXECUTABLE = ("run", "finish")
+"""Written files whose last path part is one of these must be executable (0755)."""
+CAPABILITIES: dict[str, Support] = {
+    "start": Support.FULL,
+    "working_directory": Support.FULL,
+    "user": Support.FULL,
+    "group": Support.PARTIAL,
+    "umask": Support.FULL,
+    "environment": Support.PARTIAL,
+    "enabled_at_boot": Support.FULL,
+    "stdout": Support.PARTIAL,
+    "stderr": Support.PARTIAL,
+    "daemonizes": Support.PARTIAL,
+    "restart": Support.PARTIAL,
+    "limits": Support.PARTIAL,
+    "extras": Support.PARTIAL,
+}
+"""What its files hold of the model; any other field is reported when set."""
+DEFAULTS: dict[str, object] = {
+    "daemonizes": False,
+    "stderr": Output(kind="inherit"),
+}
+"""What runit does with a model field a run script leaves unsaid."""
+
+
+def detect(path: str, text: str) -> bool:
+    """Whether ``text`` is a runit service's ``run`` script."""
+    return path.endswith("/run") and text.startswith("#!")
+
+
+__all__ = [
+    "CAPABILITIES",
+    "COMMENT_MARKERS",
+    "DEFAULTS",
+    "EXECUTABLE",
+    "ID",
+    "TRAILING_COMMENTS",
+    "detect",
+    "emit",
+    "parse",
+]
