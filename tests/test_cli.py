@@ -56,6 +56,9 @@ def test_transcript(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         assert result.stdout == blocks["stdout"]
     for name in blocks.get("absent", "").split():
         assert not (tmp_path / name).exists()
+    for line in blocks.get("modes", "").splitlines():
+        name, mode = line.split()
+        assert oct((tmp_path / name).stat().st_mode & 0o777) == f"0o{mode.lstrip('0')}", name
     for name, text in transcript.after.items():
         assert (tmp_path / name).read_text() == text
     for name in blocks.get("unchanged", "").split():

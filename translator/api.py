@@ -61,7 +61,7 @@ class Translation:
     diagnostics: tuple[Diagnostic, ...]
     host: Host
     executables: frozenset[str] = frozenset()
-    """The files to write executable (runit's ``run``), by the target's ``EXECUTABLE``."""
+    """The files to write executable, by the target's ``EXECUTABLE`` names (``*``: all)."""
 
     def fails(self, level: LossLevel) -> bool:
         """Say whether the run exits 1: an output that cannot work, or any loss at ERROR."""
@@ -161,7 +161,9 @@ def translate(
         losses=tuple(losses.ordered()),
         diagnostics=parsed.diagnostics,
         host=host,
-        executables=frozenset(name for name in files if name.rpartition("/")[2] in marked),
+        executables=frozenset(
+            name for name in files if "*" in marked or name.rpartition("/")[2] in marked
+        ),
     )
 
 

@@ -13,6 +13,8 @@ COMMENT_MARKERS = ("#",)
 """What starts a comment; a lint suppression directive lives in one."""
 TRAILING_COMMENTS = True
 """Whether a comment may follow a setting on its line."""
+EXECUTABLE = ("*",)
+"""Every file written is an init script: executable."""
 DEFAULTS: dict[str, object] = {
     "stop_signal": "SIGTERM",
     "stop_timeout": 10.0,
@@ -46,6 +48,7 @@ __all__ = [
     "CAPABILITIES",
     "COMMENT_MARKERS",
     "DEFAULTS",
+    "EXECUTABLE",
     "ID",
     "TRAILING_COMMENTS",
     "detect",
