@@ -17,7 +17,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.e2e import answers, free_port, wait_for
+from tests.e2e import alive, answers, free_port, wait_for
 from tests.validators import require_supervisor
 from translator.cli import main
 
@@ -53,14 +53,6 @@ def _running_pid(config: Path) -> int | None:
         return None
     pid = _ctl(config, "pid", "tiny-web")
     return int(pid) if pid.isdigit() and int(pid) > 0 else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_supervisord_restarts_a_killed_translated_program(tmp_path: Path) -> None:
@@ -114,8 +106,8 @@ def test_supervisord_restarts_a_killed_translated_program(tmp_path: Path) -> Non
             daemon.kill()
             daemon.wait()
     assert daemon.returncode == 0
-    assert not _alive(first)
-    assert not _alive(second)
+    assert not alive(first)
+    assert not alive(second)
     assert not (out / "supervisor.sock").exists()
     assert (out / "supervisord.log").is_file()
     assert time.monotonic() - started < DEADLINE_SECONDS

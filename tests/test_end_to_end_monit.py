@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.e2e import answers, free_port, wait_for
+from tests.e2e import alive, answers, free_port, wait_for
 from tests.validators import require
 from translator.cli import main
 
@@ -120,19 +120,11 @@ def test_monit_restarts_a_killed_translated_program(tmp_path: Path) -> None:
             daemon.kill()
             daemon.wait()
         for pid in (first, second):
-            if pid is not None and _pid_alive(pid):
+            if pid is not None and alive(pid):
                 os.kill(pid, signal.SIGKILL)
     assert second is not None and second != first
-    assert not _pid_alive(second)
+    assert not alive(second)
     assert time.monotonic() - started < DEADLINE_SECONDS
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_monit_procmatch_finds_exactly_the_translated_program(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from tests.e2e import answers, free_port, wait_for
+from tests.e2e import alive, answers, free_port, wait_for
 from tests.test_end_to_end import UNIT
 from tests.validators import require
 from translator.cli import main
@@ -32,14 +32,6 @@ def _pid(service: Path) -> int | None:
     except OSError:
         return None
     return int(text) if text.isdigit() and int(text) > 0 else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_runsv_restarts_a_killed_translated_program(tmp_path: Path) -> None:
@@ -71,7 +63,7 @@ def test_runsv_restarts_a_killed_translated_program(tmp_path: Path) -> None:
         )
         second = _pid(service)
         subprocess.run([sv, "-w", "5", "down", str(service)], check=True, timeout=10)
-        assert second is not None and not _alive(second)
+        assert second is not None and not alive(second)
         subprocess.run([sv, "exit", str(service)], check=True, timeout=10)
         supervisor.wait(timeout=10)
     finally:

@@ -79,6 +79,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.diagnostics",
             "translator.errors",
             "translator.formats",
+            "translator.knowledge",
             "translator.lint",
             "translator.migrate",
         ),

@@ -167,3 +167,35 @@ class LossLog:
             for lo in self.losses
         }
         return [unique[key] for key in sorted(unique)]
+
+
+@dataclass(slots=True)
+class ServiceLosses:
+    """A writer's view of one service and the loss log: report its fields by name."""
+
+    service: Service
+    losses: LossLog
+
+    def lose(
+        self,
+        name: str,
+        reason: str,
+        action: str,
+        *,
+        code: str = "SV710",
+        severity: Severity = Severity.WARNING,
+        also: tuple[str, ...] = (),
+        located_at: str | None = None,
+    ) -> None:
+        """Record that field ``name`` of the service could not be written, and why."""
+        self.losses.unsupported(
+            self.service.origin,
+            name,
+            service=self.service.name,
+            code=code,
+            reason=reason,
+            action=action,
+            severity=severity,
+            also=also,
+            located_at=located_at,
+        )

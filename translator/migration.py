@@ -4,7 +4,7 @@ The tree is read through ``io.HostTree`` (read only, every path resolved inside 
 each supervision file goes through its format's reader, the whole host through the lint
 rules, each service that becomes a unit through the systemd writer. What to do with
 each service and how risky it is lives in ``translator.migrate``.
-Imports: api, io, model, diagnostics, errors, formats, lint, migrate.
+Imports: api, io, model, diagnostics, errors, formats, knowledge, lint, migrate.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from translator import api, io
 from translator.diagnostics import Diagnostic, Edit, Fix, ParseResult
 from translator.errors import SvconvError
 from translator.formats import FORMATS, detect
+from translator.formats.initd import is_service_script
+from translator.knowledge.control import normal_pidfile
 from translator.lint import engine
 from translator.lint.config import LintConfig
 from translator.lint.engine import LintFile
@@ -65,7 +67,7 @@ class _Reading:
 
     service: Service
     kind: str
-    where: str
+    span: Span
     notes: list[Diagnostic]
     runlevels: str = ""
     confidence: str = "high"
@@ -86,7 +88,7 @@ def migrate(
     host path of each file as it is read.
     """
     tree = io.HostTree(root)
-    found = discover(tree, _is_service_script)
+    found = discover(tree, lambda path, text: is_service_script(text))
     read = _read(found, tree, progress or (lambda path: None))
     readings, sources, refused = read.readings, read.sources, read.refused
     plan = Plan(default_target=_default_target(found))
@@ -100,14 +102,6 @@ def migrate(
     plan.host_findings = tuple(_note(d) for d in findings if _owner(d, readings) is None)
     plan.items += refused
     return Migration(files=outputs(plan, root.name), plan=plan)
-
-
-def _is_service_script(path: str, text: str) -> bool:
-    """Say whether a script has an LSB block or a chkconfig line (a library has neither)."""
-    head = text.splitlines()[:60]
-    return text.startswith("#!") and any(
-        line.startswith(("### BEGIN INIT INFO", "# chkconfig:")) for line in head
-    )
 
 
 def _default_target(found: Inventory) -> str:
@@ -191,7 +185,7 @@ def _reading(service: Service, kind: str, parsed: ParseResult, found: Inventory)
     return _Reading(
         service=service,
         kind=kind,
-        where=f"{span.path}:{span.line}",
+        span=span,
         notes=notes,
         runlevels=runlevels or "",
         confidence=confidence,
@@ -253,7 +247,7 @@ def _inittab(found: Inventory) -> list[_Reading]:
             _Reading(
                 service=service,
                 kind="inittab",
-                where=f"{span.path}:{span.line}",
+                span=span,
                 notes=[],
                 runlevels=levels,
                 reviews=reviews,
@@ -320,7 +314,7 @@ def _aligned_pidfiles(readings: list[_Reading]) -> list[Diagnostic]:
         unit_pidfile = units.get(reading.service.name)
         if reading.kind != "monit" or not watched or span is None or not span.end_line:
             continue
-        if unit_pidfile is None or _run_path(unit_pidfile) == _run_path(watched):
+        if unit_pidfile is None or normal_pidfile(unit_pidfile) == normal_pidfile(watched):
             continue
         edit = Edit(span=span, text=unit_pidfile)
         fix = Fix(description=f"watch {unit_pidfile}", edits=(edit,))
@@ -328,13 +322,9 @@ def _aligned_pidfiles(readings: list[_Reading]) -> list[Diagnostic]:
     return fixes
 
 
-def _run_path(path: str) -> str:
-    return "/run/" + path.removeprefix("/var/run/").removeprefix("/run/")
-
-
 def _owner(diagnostic: Diagnostic, readings: list[_Reading]) -> _Reading | None:
     """Find the service a finding is about: by its file first (a name may be in two)."""
-    in_file = [r for r in readings if r.where.rsplit(":", 1)[0] == diagnostic.span.path]
+    in_file = [r for r in readings if r.span.path == diagnostic.span.path]
     named = [r for r in readings if diagnostic.service == r.service.name]
     both = [r for r in in_file if r in named]
     return next(iter(both or in_file or named), None)
@@ -362,7 +352,7 @@ def _planned(
         item = Item(
             name=reading.service.name,
             kind=reading.kind,
-            where=reading.where,
+            where=f"{reading.span.path}:{reading.span.line}",
             supervisors=supervisors.get(reading.service.name, (reading.kind,)),
             runlevels=reading.runlevels,
             target=target,
@@ -481,7 +471,7 @@ def _unit(service: Service, reading: _Reading) -> tuple[dict[str, str], tuple[No
         parsed,
         target_format="systemd",
         emit=api.EmitOptions(companion=False),
-        names=reading.where.rsplit(":", 1)[0],
+        names=reading.span.path,
     )
     files = {f"{_UNIT_DIRECTORY}/{name}": text for name, text in translation.files.items()}
     files |= scripts

@@ -8,7 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from translator.diagnostics import Diagnostic, Edit
+from translator.diagnostics import Diagnostic
 from translator.model import Span
 
 
@@ -66,6 +66,3 @@ def _offsets(text: str, span: Span) -> tuple[int, int]:
     start = offset(span.line, span.column)
     end = offset(span.end_line, span.end_column) if span.end_line else start
     return start, max(start, end)
-
-
-__all__ = ["Edit", "apply", "diff"]

@@ -217,3 +217,21 @@ def test_retry_forever_is_a_repeat_mark_not_a_signal() -> None:
     )
     service = read(body).host.services[0]
     assert (service.stop_signal, service.stop_timeout) == ("SIGTERM", 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "service", "script"),
+    [
+        ("/etc/init.d/web", HEADER, True, True),
+        ("/etc/sv/web", "#!/bin/sh\n# chkconfig: 2345 55 25\n", True, True),
+        ("/etc/rc.d/init.d/functions", "#!/bin/sh\ndaemon() { :; }\n", False, True),
+        ("/etc/default/web", "OPTIONS=-q\n", False, False),
+    ],
+    ids=["lsb", "chkconfig", "library", "env-file"],
+)
+def test_a_service_script_is_told_from_a_library(
+    path: str, text: str, service: bool, script: bool
+) -> None:
+    from translator.formats.initd import detect, is_service_script
+
+    assert (is_service_script(text), detect(path, text)) == (service, script)

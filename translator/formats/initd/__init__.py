@@ -5,7 +5,7 @@ Imports: model, diagnostics, errors, formats/_options.
 
 from translator.formats._capabilities import Support
 from translator.formats.initd.emit import emit
-from translator.formats.initd.parse import detect, parse
+from translator.formats.initd.parse import detect, is_service_script, parse
 from translator.model import Output
 
 ID = "initd"
@@ -53,5 +53,6 @@ __all__ = [
     "TRAILING_COMMENTS",
     "detect",
     "emit",
+    "is_service_script",
     "parse",
 ]

@@ -27,7 +27,7 @@ from translator.formats._script import (
 )
 from translator.formats.initd import daemon as daemons
 from translator.formats.initd import lsb
-from translator.formats.initd.headers import Headers, read_headers
+from translator.formats.initd.headers import BEGIN, Headers, read_headers
 from translator.model import (
     Binding,
     Command,
@@ -92,13 +92,21 @@ class _Reading:
 
 
 def detect(path: str, text: str) -> bool:
-    """Whether ``text`` is an init script: an LSB block, or a shell script under init.d.
+    """Whether ``text`` is an init script: a service's, or a shell script under init.d."""
+    return is_service_script(text) or (_is_shell(text) and "init.d/" in path)
 
-    A shell script with a RHEL ``# chkconfig:`` header counts wherever it lies.
+
+def is_service_script(text: str) -> bool:
+    """Whether ``text`` is a service's script: an LSB block, or a chkconfig header.
+
+    A library beside the scripts (RHEL's ``functions``) has neither.
     """
-    is_shell = text.startswith("#!") and "sh" in text.splitlines()[0]
     has_chkconfig = any(line.startswith("# chkconfig:") for line in text.splitlines()[:40])
-    return "### BEGIN INIT INFO" in text or (is_shell and ("init.d/" in path or has_chkconfig))
+    return BEGIN in text or (_is_shell(text) and has_chkconfig)
+
+
+def _is_shell(text: str) -> bool:
+    return text.startswith("#!") and "sh" in text.split("\n", 1)[0]
 
 
 def parse(

@@ -17,43 +17,18 @@ from translator.formats._shell import through_shell
 from translator.formats.runit import quoting
 from translator.formats.runit.parse import ENV_ROOT, FORMAT
 from translator.knowledge import foreground
-from translator.loss import LossLog
-from translator.model import VARIABLE_REFERENCE, Host, RestartWhen, Service
+from translator.loss import LossLog, ServiceLosses
+from translator.model import VARIABLE_REFERENCE, Host, RestartWhen
 
 LOG_ROOT = "/var/log"
 _SHEBANG = "#!/bin/sh"
 
 
 @dataclass(slots=True)
-class _Directory:
+class _Directory(ServiceLosses):
     """The files of one service directory being written."""
 
-    service: Service
-    losses: LossLog
     files: dict[str, str] = field(default_factory=dict)
-
-    def lose(
-        self,
-        name: str,
-        reason: str,
-        action: str,
-        *,
-        code: str = "SV710",
-        severity: Severity = Severity.WARNING,
-        also: tuple[str, ...] = (),
-        located_at: str | None = None,
-    ) -> None:
-        self.losses.unsupported(
-            self.service.origin,
-            name,
-            service=self.service.name,
-            code=code,
-            reason=reason,
-            action=action,
-            severity=severity,
-            also=also,
-            located_at=located_at,
-        )
 
 
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:

@@ -18,7 +18,7 @@ from translator.formats._options import WATCHER, EmitOptions
 from translator.formats._shell import through_shell
 from translator.formats.supervisord import quoting
 from translator.knowledge import foreground
-from translator.loss import LossLog
+from translator.loss import LossLog, ServiceLosses
 from translator.model import (
     INSTANCE_VARIABLE,
     VARIABLE_REFERENCE,
@@ -54,36 +54,13 @@ serverurl=unix://%(here)s/supervisor.sock
 
 
 @dataclass(slots=True)
-class _Program:
+class _Program(ServiceLosses):
     """The lines of one process section being written."""
 
-    service: Service
-    losses: LossLog
     lines: list[str] = field(default_factory=list)
 
     def set(self, key: str, value: object) -> None:
         self.lines.append(f"{key}={value}")
-
-    def lose(
-        self,
-        name: str,
-        reason: str,
-        action: str,
-        *,
-        code: str = "SV710",
-        severity: Severity = Severity.WARNING,
-        also: tuple[str, ...] = (),
-    ) -> None:
-        self.losses.unsupported(
-            self.service.origin,
-            name,
-            service=self.service.name,
-            code=code,
-            reason=reason,
-            action=action,
-            severity=severity,
-            also=also,
-        )
 
 
 def emit(host: Host, options: EmitOptions, losses: LossLog) -> dict[str, str]:

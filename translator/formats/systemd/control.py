@@ -7,35 +7,27 @@ A start program that is itself ``systemctl start X``, ``service X start`` or
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
+from translator.knowledge.control import SYSTEMCTL, Tool, request
 from translator.model import Command, Service
 
-SYSTEMCTL = "/usr/bin/systemctl"
 DEFAULT_TIMEOUT = 90.0
 """systemd's DefaultTimeoutStartSec= and DefaultTimeoutStopSec=."""
-_INIT_DIRECTORIES = ("/etc/init.d", "/etc/rc.d/init.d")
-_VERBS = ("start", "restart", "reload", "force-reload", "try-restart")
+_STARTING = frozenset(["start", "restart", "reload", "force-reload", "try-restart"])
+"""The verbs of a start program that only asks systemd to run a unit it has."""
 
 
 def wrapped_unit(service: Service) -> str | None:
     """Return the unit ``service``'s start program merely asks to start, if any."""
-    if service.start is None:
+    asked = request(service.start.argv) if service.start is not None else None
+    if asked is None or asked.tool is Tool.SUPERVISORCTL or asked.verb not in _STARTING:
         return None
-    argv = service.start.argv
-    program = PurePosixPath(argv[0])
-    words = [arg for arg in argv[1:] if not arg.startswith("-")]
-    if program.name == "systemctl" and len(words) >= 2 and words[0] in _VERBS:
-        return words[1].removesuffix(".service")
-    if program.name == "service" and len(words) >= 2 and words[1] in _VERBS:
-        return words[0]
-    if str(program.parent) in _INIT_DIRECTORIES and words[:1] and words[0] in _VERBS:
+    if asked.tool is Tool.INIT_SCRIPT:
         # a unit that runs its own init script (systemd-sysv-generator's, or svconv's
         # when it found no daemon in the script) wraps nothing
-        names = {program.name, program.name.removesuffix(".init").removesuffix(".sh")}
-        own = service.managed_by in ("systemd", "initd") and service.name in names
-        return None if own else program.name
-    return None
+        names = {asked.name, asked.name.removesuffix(".init")}
+        if service.managed_by in ("systemd", "initd") and service.name in names:
+            return None
+    return asked.name
 
 
 # Targets systemd itself defines (systemd.special(7)); a group must not take their names.
