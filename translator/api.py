@@ -324,6 +324,7 @@ def lint(
     files: list[LintFile] = []
     hosts: list[Host] = []
     notes: list[Diagnostic] = []
+    refused: set[str] = set()
     for fmt in sorted({fmt for fmt, _ in claimed if fmt is not None}):
         group = [s for f, s in claimed if f == fmt]
         module = _format(fmt, needs="parse").module
@@ -331,27 +332,17 @@ def lint(
         files += [_lint_file(s, fmt, module) for s in [*group, *included]]
         hosts.append(result.host)
         notes += result.diagnostics
+        refused.update(result.refused)
         if target_format is not None and result.host.services:
             notes += _port_findings(result.host, fmt, group, target_format, options)
     host = _merge(hosts, [s for h in hosts for s in h.services])
     found = engine.run(host, files, notes, settings)
-    refused = tuple(sorted({n.span.path for n in notes if _is_refusal(n)}))
     return LintResult(
-        diagnostics=tuple(found), files=tuple(files), skipped=skipped, refused=refused
+        diagnostics=tuple(found),
+        files=tuple(files),
+        skipped=skipped,
+        refused=tuple(sorted(refused)),
     )
-
-
-_REFUSALS = frozenset({"SV101", "SV104", "SV303", "SV103", "SV112"})
-"""Codes of errors a reader stops at: the file was not linted past them."""
-
-
-def _is_refusal(note: Diagnostic) -> bool:
-    """Say whether a reader stopped at ``note``.
-
-    A refusal is an error; a reader notes what it read past with the same code as a
-    warning (an ``Exec*=`` program only systemd refuses, zero monit restarts).
-    """
-    return note.code in _REFUSALS and note.severity is Severity.ERROR
 
 
 def _lint_file(source: Source, fmt: str, module: ModuleType) -> LintFile:
@@ -429,8 +420,14 @@ def _parse_isolated(
             pending = left if len(left) < len(pending) else pending[1:]
             continue
         host, duplicates = _without_duplicates(result.host)
-        return ParseResult(host=host, diagnostics=(*result.diagnostics, *refused, *duplicates))
-    return ParseResult(host=Host(), diagnostics=tuple(refused))
+        return ParseResult(
+            host=host,
+            diagnostics=(*result.diagnostics, *refused, *duplicates),
+            refused=tuple(d.span.path for d in refused),
+        )
+    return ParseResult(
+        host=Host(), diagnostics=tuple(refused), refused=tuple(d.span.path for d in refused)
+    )
 
 
 def _without_duplicates(host: Host) -> tuple[Host, list[Diagnostic]]:

@@ -84,6 +84,8 @@ class ParseResult:
 
     host: Host
     diagnostics: tuple[Diagnostic, ...] = ()
+    refused: tuple[str, ...] = ()
+    """Files the reader stopped at (a parse error): left out of ``host``."""
 
 
 IncludeLoader = Callable[[str, Span], list[Source]]

@@ -142,3 +142,14 @@ def test_diff_writes_no_baseline(tmp_path: Path) -> None:
     lint("--diff", "--write-baseline", str(tmp_path / "b.json"), str(tmp_path / "web.service"))
     assert not (tmp_path / "b.json").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["web.service"]
+
+
+def test_any_error_a_reader_stops_at_exits_2_whatever_its_code(tmp_path: Path) -> None:
+    monitrc = tmp_path / "monitrc"
+    monitrc.write_text(
+        "check process web with pidfile /run/web.pid\ncheck process web with pidfile /run/w.pid\n"
+    )
+    status, stdout, stderr = lint(str(monitrc))
+    assert status == 2
+    assert " SV107 service name conflict" in stdout
+    assert "its reader stopped at an error" in stderr
