@@ -22,7 +22,11 @@ OWN_FILES = {
     "monit": (".monitrc",),
     "supervisord": (".conf",),
     "initd": ("",),
+    "upstart": (".conf",),
     "runit": ("/run",),
+    "daemontools": ("/run",),
+    "s6": ("/run",),
+    "angel": (".conf",),
 }
 READ_BACK = {"initd": api.ParseOptions(restarts_daemons=False)}
 """How a round trip reads a target back: an init script as SysV ran it, never restarted."""
@@ -116,7 +120,7 @@ def _file_diff(target: str, expected: dict[str, str], actual: dict[str, str]) ->
     return "\n".join(lines)
 
 
-DIRECTORY_FORMATS = {"runit": "/run"}
+DIRECTORY_FORMATS = {"runit": "/run", "daemontools": "/run", "s6": "/run"}
 """Targets that write a directory per service: read back through its main file."""
 
 

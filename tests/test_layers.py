@@ -42,6 +42,19 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.lint",
         ),
     ),
+    (
+        "translator.formats._svdir",
+        (
+            "translator.model",
+            "translator.diagnostics",
+            "translator.errors",
+            "translator.loss",
+            "translator.formats._options",
+            "translator.formats._shell",
+            "translator.formats._script",
+            "translator.knowledge",
+        ),
+    ),
     ("translator.formats._", ("translator.errors", "translator.model")),
     (
         "translator.formats",
@@ -55,6 +68,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.formats._shell",
             "translator.formats._script",
             "translator.formats._capabilities",
+            "translator.formats._svdir",
             "translator.knowledge",
         ),
     ),

@@ -15,7 +15,12 @@ from translator import io
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
 from translator.errors import ParseError, SvconvError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
-from translator.formats._capabilities import matrix
+from translator.formats._capabilities import (
+    ConversionTable,
+    conversions,
+    conversions_markdown,
+    matrix,
+)
 from translator.formats._options import WATCHER, EmitOptions, ParseOptions
 from translator.lint import baseline, engine, fix, registry
 from translator.lint import config as lint_config
@@ -78,6 +83,22 @@ def capability_matrix() -> str:
     """Render what each format holds of the model, as the README's conversion matrix."""
     writers = format_ids("emit")
     return matrix({fmt: FORMATS[fmt].module.CAPABILITIES for fmt in writers})
+
+
+def conversion_table(
+    source_format: str | None = None, target_format: str | None = None
+) -> ConversionTable:
+    """Tell, for each reader and writer pair, the fate of every field (``svconv matrix``)."""
+    readers = [source_format] if source_format else format_ids("parse")
+    writers = [target_format] if target_format else format_ids("emit")
+    return conversions(
+        {fmt: FORMATS[fmt].module.CAPABILITIES for fmt in readers},
+        {fmt: FORMATS[fmt].module.CAPABILITIES for fmt in writers},
+    )
+
+
+conversion_markdown = conversions_markdown
+"""Render :func:`conversion_table` as Markdown (pair totals, or per field for one pair)."""
 
 
 def read_sources(paths: Sequence[str | Path]) -> list[Source]:
@@ -455,7 +476,16 @@ def _port_findings(
     """Say, as SV701 findings, what translating ``sources`` to the target would lose."""
     if target_format == fmt:
         return []
-    translation = convert(sources, source_format=fmt, target_format=target_format, options=options)
+    # the losses do not depend on where an external monitor would reach the host
+    emit = EmitOptions(public_host=_ANY_PUBLIC_HOST)
+    try:
+        translation = convert(
+            sources, source_format=fmt, target_format=target_format, options=options, emit=emit
+        )
+    except SvconvError as error:  # the target refuses the whole input (nothing to monitor)
+        span = error.span or Span(path=sources[0].path, line=1, column=1)
+        message = f"{target_format}: {error.message}"
+        return [Diagnostic(code="SV701", message=message, span=span, severity=Severity.INFO)]
     return [
         Diagnostic(
             code="SV701",
@@ -466,6 +496,10 @@ def _port_findings(
         )
         for loss in translation.losses
     ]
+
+
+_ANY_PUBLIC_HOST = "public-host.invalid"
+"""Where ``lint --target`` lets an external monitor reach the host (RFC 2606 name)."""
 
 
 def _leave_to_source_supervisor(host: Host, losses: LossLog) -> Host:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import io as io_module
+import json
 import shutil
 import sys
 from collections.abc import Callable
@@ -39,6 +40,19 @@ def _parse_environ(
             raise click.BadParameter(f"{value!r} is not NAME=VALUE")
         pairs[name] = text
     return pairs
+
+
+def _parse_public_hosts(
+    context: click.Context, parameter: click.Parameter, values: tuple[str, ...]
+) -> dict[str, str]:
+    """Turn repeated ``--public-host [SERVICE=]HOST`` into ``{service: host}``, ``""`` for all."""
+    hosts: dict[str, str] = {}
+    for value in values:
+        service, _, host = value.rpartition("=")
+        if not host or service in hosts:
+            raise click.BadParameter(f"{value!r}: give one HOST, and SERVICE=HOST once each")
+        hosts[service] = host
+    return hosts
 
 
 def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -114,6 +128,23 @@ def _translation_options(command: Callable[..., Any]) -> Callable[..., Any]:
             callback=_parse_environ,
             help="The supervisor's own environment (supervisord's %(ENV_NAME)s); repeatable.",
         ),
+        click.option(
+            "--public-host",
+            "public_hosts",
+            multiple=True,
+            metavar="[SERVICE=]HOST",
+            callback=_parse_public_hosts,
+            help="uptimerobot: the host its monitors reach (localhost means nothing from "
+            "outside), for every service or for SERVICE; repeatable.",
+        ),
+        click.option(
+            "--min-interval",
+            type=click.IntRange(min=30),
+            default=300,
+            show_default=True,
+            metavar="SECONDS",
+            help="uptimerobot: the shortest check interval (300: the free plan's).",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -165,6 +196,8 @@ def _run_conversion(
     systemd_version: int,
     keep_dropins: bool,
     restart: str,
+    public_hosts: dict[str, str],
+    min_interval: int,
 ) -> None:
     try:
         translation = api.convert(
@@ -185,6 +218,9 @@ def _run_conversion(
                 owns_process=monit_owns_process,
                 poll_interval=poll_interval,
                 systemd_version=systemd_version,
+                public_host=public_hosts.get(""),
+                service_hosts={name: h for name, h in public_hosts.items() if name},
+                min_interval=min_interval,
             ),
         )
         if output is not None:
@@ -213,6 +249,32 @@ def formats() -> None:
     click.echo("Writes: " + ", ".join(api.format_ids("emit")))
     click.echo("\n✓ every value kept; partly: some approximated (reported); — always reported.\n")
     click.echo(api.capability_matrix(), nl=False)
+
+
+@main.command(name="matrix")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["markdown", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option("--from", "source_format", type=click.Choice(api.format_ids("parse")))
+@click.option("--to", "target_format", type=click.Choice(api.format_ids("emit")))
+def conversion_matrix(
+    output_format: str, source_format: str | None, target_format: str | None
+) -> None:
+    """Show, per pair of formats, which model fields are kept, approximated or lost.
+
+    Markdown counts kept/approximated/lost per pair; with --from or --to it lists the
+    fields. JSON maps source → target → field → fate (fields the source cannot hold
+    are left out).
+    """
+    table = api.conversion_table(source_format, target_format)
+    if output_format == "json":
+        click.echo(json.dumps(table, indent=2, sort_keys=True))
+    else:
+        click.echo(api.conversion_markdown(table), nl=False)
 
 
 _RENDERERS = {

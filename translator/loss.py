@@ -149,6 +149,27 @@ class LossLog:
                     severity=Severity.INFO if extra.is_informational else Severity.WARNING,
                 )
 
+    def checks_and_alerts(self, service: Service, *, target: str, action: str) -> None:
+        """Record the health checks and alerts of ``service``: a supervisor does neither."""
+        for check in service.health_checks:
+            self.unsupported(
+                check.origin,
+                "health_checks",
+                service=service.name,
+                code="SV701",
+                reason=f"{target} cannot check {check.probe.describe()}",
+                action=action,
+            )
+        for alert in service.alerts:
+            self.unsupported(
+                alert.origin,
+                "alerts",
+                service=service.name,
+                code="SV706",
+                reason=f"{target} cannot send alerts to {alert.recipient}",
+                action=action,
+            )
+
     def no_start(self, service: Service, *, written: str) -> None:
         """Record that a process without a start command gets no ``written`` file."""
         self.unsupported(

@@ -230,6 +230,8 @@ def _runlevels(service: Service, kind: str, found: Inventory) -> str | None:
         script = PurePosixPath((service.origin.span or Span(path="x", line=1, column=1)).path)
         return "".join(sorted(found.starts.get(script.name, frozenset())))
     stated = next((e.value for e in service.extras if e.key == "runlevels"), None)
+    if stated is None and kind == "upstart" and service.enabled_at_boot:
+        return "2345"  # the upstart reader keeps only runlevels other than these
     return stated
 
 

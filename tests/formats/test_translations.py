@@ -7,7 +7,21 @@ import pytest
 from tests.asserts import Case, assert_translates
 
 CASES = [
-    Case("dummy", read="monit", write=("systemd", "monit", "supervisord", "initd", "runit")),
+    Case(
+        "dummy",
+        read="monit",
+        write=(
+            "systemd",
+            "monit",
+            "supervisord",
+            "initd",
+            "runit",
+            "daemontools",
+            "s6",
+            "upstart",
+            "angel",
+        ),
+    ),
     Case("crond", read="monit", write=("systemd", "monit")),
     Case("sshd", read="monit", write=("systemd", "monit")),
     Case("full-process", read="monit", write=("systemd", "monit", "supervisord")),
@@ -45,6 +59,22 @@ CASES = [
         input="workers.conf",
     ),
     Case("web", read="runit", write=("runit", "systemd"), input="web/run"),
+    Case("sshd-svdir", read="monit", write=("runit", "daemontools", "s6")),
+    Case(
+        "cache",
+        read="daemontools",
+        write=("daemontools", "runit", "s6", "systemd"),
+        input="cache/run",
+    ),
+    Case("web", read="s6", write=("s6", "runit", "daemontools", "systemd"), input="web/run"),
+    *(
+        Case(case, read="upstart", write=("upstart", "systemd"), input=f"root/etc/init/{job}.conf")
+        for case, job in (("relayd", "relayd"), ("tunnel", "tunnel"), ("override", "cachesrv"))
+    ),
+    *(
+        Case(case, read="angel", write=("angel", "systemd", "supervisord"), input="angel.conf")
+        for case in ("web", "never-kill", "imports")
+    ),
 ]
 
 

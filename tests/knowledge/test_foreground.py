@@ -182,6 +182,28 @@ CASES = [
         argv=("vsftpd", "/etc/vsftpd.conf"),
         foreground=("vsftpd", "/etc/vsftpd.conf"),
     ),
+    Case(
+        id="pidfile-idiom",
+        argv=("/bin/sh", "-c", "/usr/local/bin/frobd --port 80 & echo $! > /run/frobd.pid"),
+        foreground=("/usr/local/bin/frobd", "--port", "80"),
+        removed=("&", "echo $! > /run/frobd.pid"),
+    ),
+    Case(
+        id="pidfile-idiom-of-a-known-daemon",
+        argv=("bash", "-c", 'exec nohup memcached -d -p 11211 &\necho "$!" >/run/m.pid;'),
+        foreground=("memcached", "-p", "11211"),
+        removed=("-d", "nohup", "&", 'echo "$!" >/run/m.pid'),
+    ),
+    Case(  # quoting or expansion in the program's words: not read, rather than misread
+        id="pidfile-idiom-with-quotes",
+        argv=("/bin/sh", "-c", "frobd --name 'a b' & echo $! > /run/frobd.pid"),
+        foreground=None,
+    ),
+    Case(
+        id="background-without-pidfile",
+        argv=("/bin/sh", "-c", "frobd & sleep 1"),
+        foreground=None,
+    ),
     Case(id="unknown-program", argv=("/usr/local/bin/frobd", "-d"), foreground=None),
     Case(id="not-a-version-suffix", argv=("php-fpm-legacy",), foreground=None),
     Case(id="empty-argv", argv=(), foreground=None),

@@ -45,13 +45,19 @@ FORMATS: dict[str, Format] = {
         "supervisord", "translator.formats.supervisord", "supervisord.conf and conf.d programs"
     ),
     "initd": Format("initd", "translator.formats.initd", "SysV init scripts (LSB, chkconfig)"),
-    "upstart": Format(
-        "upstart",
-        "translator.formats.upstart",
-        "upstart jobs (/etc/init/*.conf)",
-        actions=("parse",),
-    ),
+    "upstart": Format("upstart", "translator.formats.upstart", "upstart jobs (/etc/init/*.conf)"),
     "runit": Format("runit", "translator.formats.runit", "runit service directories (run, env/)"),
+    "angel": Format("angel", "translator.formats.angel", "Angel process monitor (angel.conf)"),
+    "daemontools": Format(
+        "daemontools", "translator.formats.daemontools", "daemontools service directories"
+    ),
+    "s6": Format("s6", "translator.formats.s6", "s6 service directories (s6-svscan)"),
+    "uptimerobot": Format(
+        "uptimerobot",
+        "translator.formats.uptimerobot",
+        "UptimeRobot monitors (API JSON, Terraform)",
+        actions=("emit",),
+    ),
 }
 
 

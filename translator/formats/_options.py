@@ -25,6 +25,9 @@ class EmitOptions:
     not say (None: Debian's ``set daemon 120``).
     ``systemd_version``: the systemd that will read the units (older ones get the
     spellings they know, and a loss for what they lack).
+    ``public_host``: the name an external monitor (uptimerobot) reaches every service
+    by, where the files name only localhost; ``service_hosts`` the same per service.
+    ``min_interval``: the fewest seconds an external monitor allows between checks.
     """
 
     companion: bool = True
@@ -33,6 +36,9 @@ class EmitOptions:
     owns_process: bool = False
     poll_interval: float | None = None
     systemd_version: int = 252
+    public_host: str | None = None
+    service_hosts: Mapping[str, str] = field(default_factory=dict)
+    min_interval: int = 300
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -92,10 +92,39 @@ def rules() -> tuple[ForegroundRule, ...]:
     return tuple(_rule(entry) for entry in entries)
 
 
+_SHELLS = ("sh", "bash", "dash")
+_BACKGROUND_AND_PIDFILE = re.compile(
+    r"""\s*(?:exec\s+)?(?P<nohup>nohup\s+)?
+    (?P<command>[^&;|<>$`'"\\(){}#*?\[\]~=\n]+?)   # plain words only: no quoting, no expansion
+    \s*&\s*;?\s*
+    (?P<record>echo\s+"?\$!"?\s*>\s*[^\s&;|<>$`'"\\]+)
+    \s*;?\s*""",
+    re.VERBOSE,
+)
+"""``sh -c 'PROGRAM ARGS & echo $! > PIDFILE'``: the way monit's manual starts a program
+that stays in the foreground, backgrounded by hand so monit can read its pid."""
+BACKGROUNDED = ForegroundRule(
+    daemon="a program put in the background by sh -c '… &'",
+    package="",
+    programs=_SHELLS,
+    man="sh(1)",
+    cites="An asynchronous list (a command ended by '&') is run in a subshell; $! expands "
+    "to its process ID.",
+)
+"""The rule a foreground form found in the pidfile idiom cites (no daemon of its own)."""
+
+
 def foreground(argv: tuple[str, ...]) -> ForegroundForm | None:
-    """Rewrite ``argv`` to stay in the foreground; None when no rule knows its program."""
+    """Rewrite ``argv`` to stay in the foreground; None when no rule knows its program.
+
+    Besides the daemons ``foreground.yaml`` knows, this undoes the pidfile idiom above:
+    the program it backgrounds is the foreground form (itself rewritten if known).
+    """
     if not argv:
         return None
+    backgrounded = _backgrounded(argv)
+    if backgrounded is not None:
+        return backgrounded
     program = PurePosixPath(argv[0]).name
     rule = next((rule for rule in rules() if rule.matches(program)), None)
     if rule is None:
@@ -107,6 +136,23 @@ def foreground(argv: tuple[str, ...]) -> ForegroundForm | None:
     return ForegroundForm(
         rule=rule, argv=tuple(edit.words), added=tuple(edit.added), removed=tuple(edit.removed)
     )
+
+
+def _backgrounded(argv: tuple[str, ...]) -> ForegroundForm | None:
+    """Undo ``sh -c 'PROGRAM ARGS & echo $! > PIDFILE'`` (None: not that idiom)."""
+    if len(argv) != 3 or PurePosixPath(argv[0]).name not in _SHELLS or argv[1] != "-c":
+        return None
+    found = _BACKGROUND_AND_PIDFILE.fullmatch(argv[2])
+    if found is None:
+        return None
+    words = tuple(found["command"].split())
+    undone = (*(("nohup",) if found["nohup"] else ()), "&", " ".join(found["record"].split()))
+    known = foreground(words)
+    if known is not None:
+        return ForegroundForm(
+            rule=known.rule, argv=known.argv, added=known.added, removed=(*known.removed, *undone)
+        )
+    return ForegroundForm(rule=BACKGROUNDED, argv=words, added=(), removed=undone)
 
 
 @dataclass(slots=True, kw_only=True)

@@ -11,8 +11,9 @@ from translator.model import Extra, Output, ResourceLimit, Source, Span
 
 def _loader(files: dict[str, str]):
     def load(pattern: str, span: Span) -> list[Source]:
-        names = {"env/*": [n for n in files if n.startswith("env/")], "down": ["down"]}
-        return [Source(path=f"sv/web/{n}", text=files[n]) for n in names[pattern] if n in files]
+        env = [n for n in files if n.startswith("env/")]
+        names = env if pattern == "env/*" else [pattern]
+        return [Source(path=f"sv/web/{n}", text=files[n]) for n in names if n in files]
 
     return load
 
@@ -99,6 +100,7 @@ def test_syntax_error_is_positioned() -> None:
     [
         ("sv/web/run", "#!/bin/sh\n", True),
         ("sv/web/run", "exec x\n", False),
+        ("sv/web/run", "#!/bin/sh\nexec s6-setuidgid www web\n", False),
         ("run.sh", "#!", False),
     ],
 )

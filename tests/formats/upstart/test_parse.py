@@ -1,4 +1,4 @@
-"""The upstart 0.6 reader: each stanza's exact service, its losses, errors and spans."""
+"""The upstart reader (0.6 to 1.13): each stanza's exact service, its losses, errors, spans."""
 
 from __future__ import annotations
 
@@ -182,7 +182,7 @@ ROWS = [
     Row(
         "start-on-runlevel",
         EXEC + "start on runlevel [2345]\n",
-        {"enabled_at_boot": True, "extras": (extra("runlevels", "2345"),)},
+        {"enabled_at_boot": True},
     ),
     Row(
         "start-on-rc-stopped",
@@ -192,7 +192,7 @@ ROWS = [
     Row(
         "start-on-runlevel-complement",
         EXEC + "start on runlevel [!016S]\n",
-        {"enabled_at_boot": True, "extras": (extra("runlevels", "2345"),)},
+        {"enabled_at_boot": True},
     ),
     Row(
         "start-on-shutdown",
@@ -218,7 +218,7 @@ ROWS = [
         {
             "enabled_at_boot": True,
             "dependencies": (Dependency(name="metricsd", binding=Binding.ORDERS),),
-            "extras": (extra("wanted-by", "metricsd.service"), extra("runlevels", "2345")),
+            "extras": (extra("wanted-by", "metricsd.service"),),
         },
         (
             "3: upstart also starts it whenever metricsd starts; "
@@ -226,22 +226,55 @@ ROWS = [
         ),
     ),
     Row(
-        "start-on-other-event",
+        "start-on-boot-event",
         EXEC + "start on net-device-up IFACE=eth0\n",
-        {"extras": (extra("start on", "net-device-up IFACE=eth0"),)},
+        {"enabled_at_boot": True, "extras": (extra("start on", "net-device-up IFACE=eth0"),)},
         (
-            "2: start on net-device-up IFACE=eth0: systemd starts units on no such event; "
-            "kept as an extra; nothing starts it on that event",
+            "2: start on net-device-up IFACE=eth0: upstart waits for these events of the boot; "
+            "kept as an extra; started at boot",
+        ),
+    ),
+    Row(
+        "start-on-runlevel-and-boot-event",
+        EXEC + "start on runlevel [2345] and net-device-up IFACE=eth0\n",
+        {
+            "enabled_at_boot": True,
+            "extras": (extra("start on", "runlevel [2345] and net-device-up IFACE=eth0"),),
+        },
+        (
+            "2: start on runlevel [2345] and net-device-up IFACE=eth0: upstart waits for these "
+            "events of the boot; kept as an extra; started at boot",
+        ),
+    ),
+    Row(
+        "start-on-ubuntu-boot",  # upstart 1.x: parentheses, "!=" and events of the boot
+        EXEC + "start on (filesystem\n          and net-device-up IFACE!=lo)\n",
+        {
+            "enabled_at_boot": True,
+            "extras": (extra("start on", "(filesystem and net-device-up IFACE!=lo)"),),
+        },
+        (
+            "2: start on (filesystem and net-device-up IFACE!=lo): upstart waits for these "
+            "events of the boot; kept as an extra; started at boot",
         ),
     ),
     Row(
         "start-on-runlevel-and-other-event",  # the runlevel alone does not start it
-        EXEC + "start on runlevel [2345] and net-device-up IFACE=eth0\n",
-        {"extras": (extra("start on", "runlevel [2345] and net-device-up IFACE=eth0"),)},
+        EXEC + "start on runlevel [2345] and vpn-up\n",
+        {"extras": (extra("start on", "runlevel [2345] and vpn-up"),)},
         (
-            "2: start on runlevel [2345] and net-device-up IFACE=eth0: systemd starts units "
+            "2: start on runlevel [2345] and vpn-up: systemd starts units "
             "on no such event; kept as an extra; nothing starts it on that event",
         ),
+    ),
+    Row(
+        "manual",
+        EXEC + "start on runlevel [2345]\nmanual\n",
+    ),
+    Row(
+        "manual-then-start-on",  # manual forgets the start on read so far, no later one
+        EXEC + "manual\nstart on runlevel [2345]\n",
+        {"enabled_at_boot": True},
     ),
     Row(
         "start-on-no-runlevel",
@@ -279,8 +312,16 @@ ROWS = [
         EXEC + "export RUNLEVEL PREVLEVEL\n",
         {"extras": (extra("export", "RUNLEVEL PREVLEVEL", informational=True),)},
     ),
-    Row("expect-fork", EXEC + "expect fork\n", {"daemonizes": True}),
-    Row("expect-daemon", EXEC + "expect daemon\n", {"daemonizes": True}),
+    Row(
+        "expect-fork",
+        EXEC + "expect fork\n",
+        {"daemonizes": True, "extras": (extra("expect", "fork", informational=True),)},
+    ),
+    Row(
+        "expect-daemon",
+        EXEC + "expect daemon\n",
+        {"daemonizes": True, "extras": (extra("expect", "daemon", informational=True),)},
+    ),
     Row("expect-none", EXEC + "expect none\n"),
     Row(
         "expect-stop",
@@ -317,6 +358,44 @@ ROWS = [
     ),
     Row("normal-exit", EXEC + "normal exit 2\n", {"success_exit_codes": (0, 2)}),
     Row("kill-timeout", EXEC + "kill timeout 30\n", {"stop_timeout": 30.0}),
+    Row("kill-signal", EXEC + "kill signal INT\n", {"stop_signal": "SIGINT"}),
+    Row("kill-signal-number", EXEC + "kill signal 1\n", {"stop_signal": "SIGHUP"}),
+    Row(
+        "reload-signal",
+        EXEC + "reload signal SIGUSR1\n",
+        {"extras": (extra("reload signal", "SIGUSR1"),)},
+        ("2: reload signal SIGUSR1: the model has no reload signal; kept as an extra",),
+    ),
+    Row("setuid-setgid", EXEC + "setuid app\nsetgid staff\n", {"user": "app", "group": "staff"}),
+    Row(
+        "usage",
+        EXEC + 'usage "start job QUEUE=name"\n',
+        {"extras": (extra("usage", "start job QUEUE=name", informational=True),)},
+    ),
+    Row(
+        "oom-score",
+        EXEC + "oom score -500\n",
+        {"extras": (extra("oom", "score -500"),)},
+        ("2: oom score -500: the model has no OOM score adjustment; kept as an extra",),
+    ),
+    Row(
+        "console-log",
+        EXEC + "console log\n",
+        {
+            "stdout": Output(kind="file", path="/var/log/upstart/job.log"),
+            "stderr": Output(kind="inherit"),
+        },
+    ),
+    Row(
+        "script-of-one-exec",  # does what exec does
+        "script\n    exec /usr/bin/job --fast\nend script\n",
+        {"start": Command(argv=("/usr/bin/job", "--fast"))},
+    ),
+    Row(
+        "script-of-one-shell-exec",
+        "script\n    exec /usr/bin/job >/dev/null\nend script\n",
+        {"start": Command(argv=(*SHELL, "exec /usr/bin/job >/dev/null"))},
+    ),
     Row(
         "chdir-umask",
         EXEC + "chdir /srv/job\numask 0027\n",
@@ -389,6 +468,7 @@ ROWS = [
                     ),
                 ),
             ),
+            "extras": (extra("instance", "$QUEUE", informational=True),),
         },
         (
             "1: upstart names each instance by the $QUEUE of the event that starts it; "
@@ -411,16 +491,16 @@ ROWS = [
         ("2: emits job-ready job-gone: other jobs may wait for these events; kept as an extra",),
     ),
     Row(
-        "unknown-stanza",  # upstart 1.4's; 0.6 refuses the job
-        EXEC + "setuid app\n",
-        {"extras": (extra("setuid", "app"),)},
-        ("2: upstart 0.6 knows no stanza 'setuid' and would refuse the job; kept as an extra",),
+        "unknown-stanza",  # upstart 0.5's, gone in 0.6
+        EXEC + "pid file /var/run/job.pid\n",
+        {"extras": (extra("pid", "file /var/run/job.pid"),)},
+        ("2: upstart knows no stanza 'pid' and would refuse the job; kept as an extra",),
     ),
     Row(
         "service-stanza",  # upstart 0.5's, gone in 0.6
         EXEC + "service\n",
         {"extras": (extra("service", ""),)},
-        ("2: upstart 0.6 knows no stanza 'service' and would refuse the job; kept as an extra",),
+        ("2: upstart knows no stanza 'service' and would refuse the job; kept as an extra",),
     ),
 ]
 
@@ -467,7 +547,6 @@ def test_every_field_is_placed_at_its_stanza() -> None:
     assert service.restart.origin.span is not None and service.restart.origin.span.line == 12
     assert [(e.key, e.origin.span and e.origin.span.line) for e in service.extras] == [
         ("author", 7),
-        ("runlevels", 9),
     ]
 
 
@@ -485,6 +564,13 @@ ERRORS = [
     ("respawn limit ten 5\n", "job.conf:1:15: SV101 'ten' is not a number"),
     ("respawn forever\n", "job.conf:1:9: SV101 respawn: expected limit"),
     ("expect forks\n", "job.conf:1:8: SV101 expect: unknown 'forks'"),
+    ("kill signal FOO\n", "job.conf:1:13: SV101 'FOO' is no signal"),
+    ("kill now 5\n", "job.conf:1:6: SV101 kill: expected timeout or signal"),
+    ("reload signal\n", "job.conf:1:1: SV101 reload: expected signal SIGNAL"),
+    ("setuid\n", "job.conf:1:1: SV101 setuid: expected one name"),
+    ("manual now\n", "job.conf:1:8: SV101 manual: expected nothing after manual"),
+    ("oom score 2000\n", "job.conf:1:11: SV101 oom: '2000' is out of range"),
+    ("console logs\n", "job.conf:1:9: SV101 console: unknown 'logs'"),
     ("limit files 1 2\n", "job.conf:1:7: SV101 limit: unknown resource 'files'"),
     ("umask 999\n", "job.conf:1:7: SV101 umask: '999' is no octal umask"),
     ("nice 40\n", "job.conf:1:6: SV101 nice: '40' is out of range"),
@@ -531,7 +617,7 @@ def test_a_truncated_job_parses_or_gives_a_positioned_error(path: Path) -> None:
 
 
 FIXTURE_CASES = [
-    Case(name, read="upstart", write=("systemd",), input=f"root/etc/init/{name}.conf")
+    Case(name, read="upstart", write=("systemd", "upstart"), input=f"root/etc/init/{name}.conf")
     for name in ("metricsd", "cache-cleanup", "worker", "tty")
 ]
 

@@ -1,7 +1,6 @@
 """runit service directories: parse a ``run`` script, emit ``NAME/run`` and its companions.
 
-Imports: model, diagnostics, errors, loss, knowledge, formats/_script, formats/_shell,
-formats/_options, formats/runit.
+Imports: model, formats/_capabilities, formats/runit.
 """
 
 from translator.formats._capabilities import Support
@@ -28,6 +27,8 @@ CAPABILITIES: dict[str, Support] = {
     "stderr": Support.PARTIAL,
     "daemonizes": Support.PARTIAL,
     "restart": Support.PARTIAL,
+    "start_limit": Support.PARTIAL,
+    "hooks": Support.PARTIAL,
     "limits": Support.PARTIAL,
     "extras": Support.PARTIAL,
 }
@@ -40,8 +41,8 @@ DEFAULTS: dict[str, object] = {
 
 
 def detect(path: str, text: str) -> bool:
-    """Whether ``text`` is a runit service's ``run`` script."""
-    return path.endswith("/run") and text.startswith("#!")
+    """Whether ``text`` is a runit service's ``run`` script (one naming no s6 tool)."""
+    return path.endswith("/run") and text.startswith("#!") and "s6-" not in text
 
 
 __all__ = [

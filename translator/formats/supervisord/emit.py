@@ -500,24 +500,7 @@ def _sockets(program: _Program) -> None:
 def _monitoring(program: _Program, options: EmitOptions) -> None:
     service = program.service
     kept = "kept in companion monit check" if options.companion else "dropped"
-    for check in service.health_checks:
-        program.losses.unsupported(
-            check.origin,
-            "health_checks",
-            service=service.name,
-            code="SV701",
-            action=kept,
-            reason=f"supervisord cannot check {check.probe.describe()}",
-        )
-    for alert in service.alerts:
-        program.losses.unsupported(
-            alert.origin,
-            "alerts",
-            service=service.name,
-            code="SV706",
-            reason=f"supervisord cannot send alerts to {alert.recipient}",
-            action=kept,
-        )
+    program.losses.checks_and_alerts(service, target=FORMAT, action=kept)
 
 
 def _extras(program: _Program) -> None:

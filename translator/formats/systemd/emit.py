@@ -270,24 +270,7 @@ def _report_monitoring(service: Service, options: EmitOptions, losses: LossLog) 
     if not service.is_process:
         losses.not_written(service, target=FORMAT, action=_kept(options))
         return
-    for check in service.health_checks:
-        losses.unsupported(
-            check.origin,
-            "health_checks",
-            service=service.name,
-            code="SV701",
-            reason=f"systemd cannot check {check.probe.describe()}",
-            action=_kept(options),
-        )
-    for alert in service.alerts:
-        losses.unsupported(
-            alert.origin,
-            "alerts",
-            service=service.name,
-            code="SV706",
-            reason=f"systemd cannot send alerts to {alert.recipient}",
-            action=_kept(options),
-        )
+    losses.checks_and_alerts(service, target=FORMAT, action=_kept(options))
     kept = (WATCHER, _kept(options))
     losses.foreign_service_extras(service, target=FORMAT, action="left out", elsewhere=kept)
 

@@ -17,6 +17,14 @@ RUNLEVELS = "0123456S"
 BOOT_LEVELS = frozenset("2345")
 """The multi-user runlevels: a job started in one of them starts at boot."""
 OPERATORS = ("and", "or")
+BOOT_EVENTS = frozenset(
+    {"filesystem", "local-filesystems", "remote-filesystems", "virtual-filesystems",
+     "all-swaps", "mounted", "net-device-up", "static-network-up"}
+)  # fmt: skip
+"""Events every boot emits (mountall, ifupdown): a job started on them starts at boot.
+
+``startup`` is not one of them: jobs on it are the early boot that systemd does itself.
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +124,20 @@ def runlevels(event: Event) -> set[str] | None:
     if "$" in pattern:
         return None
     return {level for level in RUNLEVELS if fnmatchcase(level, pattern)}
+
+
+def is_at_boot(expression: Expression) -> bool:
+    """Whether the events of a boot satisfy ``expression`` by themselves.
+
+    A boot enters a multi-user runlevel and emits BOOT_EVENTS; ``started JOB`` and any
+    other event may never come.
+    """
+    if isinstance(expression, Operation):
+        left, right = is_at_boot(expression.left), is_at_boot(expression.right)
+        return (left and right) if expression.operator == "and" else (left or right)
+    if expression.name in BOOT_EVENTS:
+        return True
+    return bool((runlevels(expression) or set()) & BOOT_LEVELS)
 
 
 def started_job(event: Event) -> str | None:

@@ -1,14 +1,15 @@
 """One upstart job as its stanzas describe it, and the service it becomes.
 
-Each stanza sets what upstart's init/parse_job.c would, checked as strictly (a job
-upstart refuses is a ParseError); upstart's own defaults fill in the rest. What the
-model cannot hold is kept as an Extra and reported as a read loss (SV733).
-Imports: diagnostics, errors, model.
+Each stanza sets what upstart 1.13's init/parse_job.c would (0.6's stanzas are a subset),
+checked as strictly (a job upstart refuses is a ParseError); upstart's own defaults fill
+in the rest. What the model cannot hold is kept as an Extra and reported as a read loss
+(SV733). Imports: diagnostics, errors, model.
 """
 
 from __future__ import annotations
 
 import re
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fnmatch import fnmatchcase
@@ -17,6 +18,7 @@ from typing import Any
 from translator.diagnostics import Diagnostic, ReadLoss, Severity
 from translator.errors import ParseError
 from translator.formats.upstart import events, quoting
+from translator.knowledge import foreground
 from translator.model import (
     Binding,
     Command,
@@ -60,11 +62,15 @@ extra saying so, for ``migrate`` to report rather than convert."""
 PROVIDED_BY = "provided-by"
 KILL_TIMEOUT = 5.0
 """Seconds upstart waits after SIGTERM before SIGKILL (JOB_DEFAULT_KILL_TIMEOUT)."""
+INSTANCE_NAME = "INSTANCE"
+"""The variable a written job's instances are named by, where its input named none."""
+LOG_DIRECTORY = "/var/log/upstart"
+"""Where ``console log`` writes a job's output, as ``NAME.log``."""
 RESPAWN_LIMIT = StartLimit(burst=10, interval=5.0)
 """What ``respawn`` alone allows: 10 respawns in 5 seconds (JOB_DEFAULT_RESPAWN_*)."""
 UNLIMITED = StartLimit(burst=0, interval=0.0)
 """``respawn limit unlimited``: systemd's StartLimitIntervalSec=0 turns its limit off."""
-_RESOURCES = frozenset(
+RLIMITS = frozenset(
     {"as", "core", "cpu", "data", "fsize", "memlock", "msgqueue", "nice", "nofile", "nproc",
      "rss", "rtprio", "sigpending", "stack"}
 )  # fmt: skip
@@ -92,6 +98,10 @@ _LOST: dict[str, tuple[str, str, str, bool]] = {
     "console": ("stdout", "console owner: the console's keyboard signals reach the job",
                 "output to /dev/console only", False),
     "nice": ("extras", "nice {value}: the model has no scheduling priority", _KEPT, False),
+    "reload signal": ("reload", "reload signal {value}: the model has no reload signal",
+                      _KEPT, False),
+    "apparmor": ("extras", "apparmor {value}: the model has no AppArmor profile", _KEPT, False),
+    "cgroup": ("extras", "cgroup {value}: the model has no control groups", _KEPT, False),
     "oom": ("extras", "oom {value}: the model has no OOM score adjustment", _KEPT, False),
     "chroot": ("extras", "chroot {value}: the model has no root directory", _KEPT, False),
     "instance": ("instances", "instance {value}: no command uses it as one variable",
@@ -104,7 +114,7 @@ _LOST: dict[str, tuple[str, str, str, bool]] = {
                   "After={value}; being wanted by it is kept as an extra", True),
 }  # fmt: skip
 """What each stanza kept as an extra (and lost) means; any other is one upstart refuses."""
-_UNKNOWN = ("extras", "upstart 0.6 knows no stanza {key!r} and would refuse the job", _KEPT, False)
+_UNKNOWN = ("extras", "upstart knows no stanza {key!r} and would refuse the job", _KEPT, False)
 _VARIABLE = re.compile(r"\$(?:(\w+)|\{(\w+)\})")
 
 
@@ -166,6 +176,7 @@ class Job:
     task: bool = False
     exits: tuple[int, ...] | None = None
     instance: Word | None = None
+    expect: Word | None = None
     triggers: dict[str, On] = field(default_factory=dict)
 
     def read(self, record: Record) -> None:
@@ -232,8 +243,10 @@ class Job:
             fields["success_exit_codes"] = tuple(
                 sorted(set(self.exits) | (set() if services_respawn else {0}))
             )
+        self._forks()
         fields.setdefault("daemonizes", False)
         fields.setdefault("stop_timeout", KILL_TIMEOUT)
+        fields.setdefault("stop_signal", "SIGTERM")
         fields.setdefault("enabled_at_boot", False)
         start = Span(path=self.source.path, line=1, column=1)
         if any(fnmatchcase(self.name, pattern) for pattern in SYSTEMD_PROVIDED_JOBS):
@@ -244,8 +257,8 @@ class Job:
             environment=tuple(self.environment.items()),
             dependencies=tuple(self.dependencies),
             limits=tuple(self.limits.values()),
-            stop_signal="SIGTERM",  # upstart 0.6 has no other: to the process group,
-            stops_process_group=True,  # then SIGKILL to it (system_kill)
+            stops_process_group=True,  # the stop signal goes to the process group,
+            # then SIGKILL to it (system_kill)
             kills_process_group=True,
             extras=tuple(self.extras),
             managed_by=FORMAT,
@@ -305,6 +318,8 @@ class Job:
             if argv is not None:
                 changed[slot] = replace(command, argv=argv, expands_variables=True)
         if changed:
+            if variable != INSTANCE_NAME:  # the name a written job gets: nothing to keep
+                self.keep("instance", word.text, word.span, informational=True)
             self.lose(
                 word.span,
                 "start",
@@ -315,6 +330,19 @@ class Job:
             return commands | changed
         self.keep_lost("instance", word.text, word.span)
         return commands
+
+    def _forks(self) -> None:
+        """Keep how often the main process forks (``expect fork|daemon``).
+
+        Not kept: the one fork the writer assumes for a program the knowledge base knows
+        detaches.
+        """
+        main = self.processes.get("main")
+        if self.expect is None:
+            return
+        if self.expect.text == "fork" and main is not None and foreground(main.argv):
+            return
+        self.keep("expect", self.expect.text, self.expect.span, informational=True)
 
     def _restart(self) -> RestartPolicy:
         """``respawn``: always, or on failure where exits count as normal (or for a task)."""
@@ -381,6 +409,8 @@ def _expect(job: Job, stanza: Stanza) -> None:
     if kind not in ("fork", "daemon", "stop", "none"):
         raise ParseError(f"expect: unknown {kind!r}", stanza.words[0].span, code="SV101")
     job.set("daemonizes", kind in ("fork", "daemon"), stanza.span)
+    if kind in ("fork", "daemon"):
+        job.expect = Word(kind, kind, stanza.span)
     if kind == "stop":
         job.keep_lost("expect", kind, stanza.span)
 
@@ -392,10 +422,46 @@ def _task(job: Job, stanza: Stanza) -> None:
 
 
 def _kill(job: Job, stanza: Stanza) -> None:
-    _, seconds = _words(stanza, 2, "timeout SECONDS")
-    if stanza.words[0].text != "timeout":
-        raise ParseError("kill: expected timeout", stanza.words[0].span, code="SV101")
-    job.set("stop_timeout", float(_count(seconds, stanza.words[1].span)), stanza.span)
+    kind, value = _words(stanza, 2, "timeout SECONDS or signal SIGNAL")
+    if kind == "signal":
+        job.set("stop_signal", _signal(value, stanza.words[1].span), stanza.span)
+    elif kind == "timeout":
+        job.set("stop_timeout", float(_count(value, stanza.words[1].span)), stanza.span)
+    else:
+        raise ParseError("kill: expected timeout or signal", stanza.words[0].span, code="SV101")
+
+
+def _reload(job: Job, stanza: Stanza) -> None:
+    kind, value = _words(stanza, 2, "signal SIGNAL")
+    if kind != "signal":
+        raise ParseError("reload: expected signal", stanza.words[0].span, code="SV101")
+    job.keep_lost("reload signal", _signal(value, stanza.words[1].span), stanza.span)
+
+
+def _signal(text: str, span: Span) -> str:
+    """Give a signal's name as ``SIGTERM``: upstart takes ``TERM``, ``SIGTERM`` or ``15``."""
+    if text.isdigit():
+        try:
+            return signal.Signals(int(text)).name
+        except ValueError:
+            raise ParseError(f"{text!r} is no signal", span, code="SV101") from None
+    name = text.upper().removeprefix("SIG")
+    if name not in _SIGNALS:
+        raise ParseError(f"{text!r} is no signal", span, code="SV101")
+    return f"SIG{name}"
+
+
+def _identity(job: Job, stanza: Stanza) -> None:
+    """``setuid USER`` and ``setgid GROUP``: who the job's processes run as."""
+    (name,) = _words(stanza, 1, "one name")
+    job.set("user" if stanza.keyword == "setuid" else "group", name, stanza.span)
+
+
+def _manual(job: Job, stanza: Stanza) -> None:
+    """``manual`` forgets the ``start on`` read so far (an override's disables the job)."""
+    _words(stanza, 0, "nothing after manual")
+    job.triggers.pop("start on", None)
+    job.spans["enabled_at_boot"] = stanza.span
 
 
 def _respawn(job: Job, stanza: Stanza) -> None:
@@ -430,10 +496,14 @@ def _normal(job: Job, stanza: Stanza) -> None:
 
 
 def _console(job: Job, stanza: Stanza) -> None:
-    (kind,) = _words(stanza, 1, "output, owner or none")
-    if kind not in ("output", "owner", "none"):
+    (kind,) = _words(stanza, 1, "log, output, owner or none")
+    if kind not in ("log", "output", "owner", "none"):
         raise ParseError(f"console: unknown {kind!r}", stanza.words[0].span, code="SV101")
-    output = Output(kind="null") if kind == "none" else Output(kind="file", path="/dev/console")
+    output = Output(kind="file", path="/dev/console")
+    if kind == "none":
+        output = Output(kind="null")
+    elif kind == "log":
+        output = Output(kind="file", path=f"{LOG_DIRECTORY}/{job.name}.log")
     job.set("stdout", output, stanza.span)
     job.set("stderr", Output(kind="inherit"), stanza.span)
     if kind == "owner":
@@ -452,18 +522,41 @@ def _ranged(low: int, high: int, *, special: str = "") -> Callable[[Job, Stanza]
 
     def handler(job: Job, stanza: Stanza) -> None:
         (value,) = _words(stanza, 1, f"a number from {low} to {high}")
-        if value != special and not (re.fullmatch(r"-?\d+", value) and low <= int(value) <= high):
-            raise ParseError(
-                f"{stanza.keyword}: {value!r} is out of range", stanza.words[0].span, code="SV101"
-            )
+        _check_range(stanza, value, low, high, special)
         job.keep_lost(stanza.keyword, value, stanza.span)
 
     return handler
 
 
+def _check_range(stanza: Stanza, value: str, low: int, high: int, special: str) -> None:
+    if value != special and not (re.fullmatch(r"-?\d+", value) and low <= int(value) <= high):
+        raise ParseError(
+            f"{stanza.keyword}: {value!r} is out of range", stanza.words[-1].span, code="SV101"
+        )
+
+
+def _oom(job: Job, stanza: Stanza) -> None:
+    """``oom score N`` (upstart 1.x, -1000 to 1000) or ``oom N`` (0.6's, -17 to 15)."""
+    if stanza.words and stanza.words[0].text == "score":
+        _, value = _words(stanza, 2, "score and a number from -1000 to 1000")
+        _check_range(stanza, value, -1000, 1000, "never")
+        job.keep_lost("oom", f"score {value}", stanza.span)
+        return
+    (value,) = _words(stanza, 1, "a number from -17 to 15")
+    _check_range(stanza, value, -17, 15, "never")
+    job.keep_lost("oom", value, stanza.span)
+
+
+def _kept_lost(job: Job, stanza: Stanza) -> None:
+    """Keep a stanza upstart knows whose meaning the model has no field for (see _LOST)."""
+    if not stanza.words:
+        _words(stanza, 1, "a value")
+    job.keep_lost(stanza.keyword, " ".join(word.text for word in stanza.words), stanza.span)
+
+
 def _limit(job: Job, stanza: Stanza) -> None:
     resource = _words(stanza, 3, "RESOURCE SOFT HARD")[0]
-    if resource not in _RESOURCES:
+    if resource not in RLIMITS:
         raise ParseError(
             f"limit: unknown resource {resource!r}", stanza.words[0].span, code="SV101"
         )
@@ -506,17 +599,24 @@ _HANDLERS: dict[str, Callable[[Job, Stanza], None]] = {
     "author": _kept,
     "version": _kept,
     "export": _kept,
+    "usage": _kept,
     "env": _env,
     "emits": _emits,
     "expect": _expect,
     "task": _task,
     "kill": _kill,
+    "reload": _reload,
+    "setuid": _identity,
+    "setgid": _identity,
+    "manual": _manual,
+    "apparmor": _kept_lost,
+    "cgroup": _kept_lost,
     "respawn": _respawn,
     "normal": _normal,
     "console": _console,
     "umask": _umask,
     "nice": _ranged(-20, 19),
-    "oom": _ranged(-17, 15, special="never"),
+    "oom": _oom,
     "limit": _limit,
     "chroot": _chroot,
     "chdir": _chdir,
@@ -525,13 +625,14 @@ _HANDLERS: dict[str, Callable[[Job, Stanza], None]] = {
 
 
 def _start_on(job: Job, on: On) -> None:
-    """Runlevels say whether it starts at boot; ``started X`` orders it after X.
+    """Runlevels and boot events say whether it starts at boot; ``started X`` orders it.
 
-    Runlevels joined by ``and`` to an event systemd lacks do not start it by themselves:
-    it is then not started at boot.
+    Runlevels joined by ``and`` to another event do not start it by themselves; boot
+    events (``filesystem``, ``net-device-up``) come at every boot, so a job waiting only
+    for them starts at boot. Their text is kept for upstart to write back.
     """
     levels: set[str] = set()
-    unknown = False
+    others: list[events.Event] = []
     for event in events.leaves(on.expression):
         found = events.runlevels(event)
         if found:
@@ -539,21 +640,40 @@ def _start_on(job: Job, on: On) -> None:
         elif found is None and (other := events.started_job(event)) is not None:
             _started(job, event, other)
         else:
-            unknown = True
+            others.append(event)
     joined = "and" in events.operators(on.expression)
+    at_boot = events.is_at_boot(on.expression)
     job.spans["enabled_at_boot"] = on.span
-    if levels and not (unknown and joined):
+    if levels and not (others and joined):
         job.fields["enabled_at_boot"] = bool(levels & events.BOOT_LEVELS)
         named = "".join(level for level in events.RUNLEVELS if level in levels)
-        job.keep("runlevels", named, on.span)
+        if levels != events.BOOT_LEVELS:  # the multi-user ones: enabled_at_boot says it
+            job.keep("runlevels", named, on.span)
         if not levels & events.BOOT_LEVELS:
             message = f"starts only on entering runlevel {' '.join(named)}"
             job.lose(on.span, "enabled_at_boot", message, "not started at boot", minor=False)
-    if unknown:
-        job.keep_lost("start on", on.text, on.span)
+    if at_boot:
+        job.fields["enabled_at_boot"] = True
+    if others:
+        _other_events(job, on, at_boot=at_boot)
     elif joined:
         message = f"start on {on.text}: upstart waits for all of these events"
         job.lose(on.span, "enabled_at_boot", message, "each event is read alone", minor=True)
+
+
+def _other_events(job: Job, on: On, *, at_boot: bool) -> None:
+    """Keep a ``start on`` naming events systemd lacks; say what starting at boot loses."""
+    if not at_boot:
+        job.keep_lost("start on", on.text, on.span)
+        return
+    job.keep("start on", on.text, on.span)
+    job.lose(
+        on.span,
+        "enabled_at_boot",
+        f"start on {on.text}: upstart waits for these events of the boot",
+        "kept as an extra; started at boot",
+        minor=True,
+    )
 
 
 def _started(job: Job, event: events.Event, other: str) -> None:

@@ -1,7 +1,8 @@
-"""Read upstart 0.6 job files (CentOS 6's ``/etc/init/*.conf``) into the model.
+"""Read upstart job files (``/etc/init/*.conf``, 0.6 to 1.13) into the model.
 
 lark splits a job into stanzas (``grammars/upstart.lark``), the transformer turns them
-into records, and formats/upstart/job.py applies them as upstart would. Imports: model,
+into records, and formats/upstart/job.py applies them as upstart would: the job's own,
+then those of a ``NAME.override`` beside it, which replace them. Imports: model,
 diagnostics, errors, formats/_grammar, formats/_options.
 """
 
@@ -66,6 +67,7 @@ class _Stanzas(Transformer[Token, list[Record]]):
         else:  # the script line's end, the lines, and the "end script" line
             lines = str(body).partition("\n")[2]
             argv = quoting.script(lines.rpartition("\n")[0] + "\n" if "\n" in lines else "")
+            argv = quoting.lifted(argv)
         return Process(slot="main", argv=argv, span=self._span(meta))
 
     def hook(self, meta: Meta, children: list[Any]) -> Process:
@@ -126,20 +128,29 @@ def parse(
     options: ParseOptions | None = None,
 ) -> ParseResult:
     """Parse one job file into a host holding its service; ParseError where upstart refuses."""
-    text = source.text if source.text.endswith("\n") or not source.text else source.text + "\n"
-    try:
-        tree = _grammar.load("upstart").parse(text)
-    except UnexpectedInput as error:
-        raise _syntax_error(error, source) from None
-    records = _grammar.transform(_Stanzas(source), tree)
     job = Job(name=_job_name(source.path), source=source)
-    for record in records:
+    for record in _records(source):
         job.read(record)
+    if load_include is not None:
+        where = Span(path=source.path, line=1, column=1)
+        for override in load_include(f"{job.name}.override", where):
+            for record in _records(override):
+                job.read(record)
     service = job.service()
     span = Span(path=source.path, line=1, column=1)
     return ParseResult(
         host=Host(services=(service,), origin=Origin(span=span)), diagnostics=tuple(job.notes)
     )
+
+
+def _records(source: Source) -> list[Record]:
+    """Read the stanzas of one job (or override) file, in order."""
+    text = source.text if source.text.endswith("\n") or not source.text else source.text + "\n"
+    try:
+        tree = _grammar.load("upstart").parse(text)
+    except UnexpectedInput as error:
+        raise _syntax_error(error, source) from None
+    return _grammar.transform(_Stanzas(source), tree)
 
 
 def _job_name(path: str) -> str:

@@ -1,4 +1,4 @@
-"""upstart 0.6's words and commands: how a job file's text becomes argv.
+"""upstart's words and commands: how a job file's text becomes argv, and back.
 
 A stanza's word loses its quotes and backslashes as libnih's ``nih_config_token``
 dequotes it. An ``exec`` command with any of upstart's shell characters runs as
@@ -21,6 +21,34 @@ _QUOTING = frozenset("\"'\\=")
 """Shell characters that only quote (or are literal): sh's quote removal is shlex's split."""
 _BLANKS = " \t\r"
 _NEWLINE = re.compile(r"[ \t\r]*\\?\n[ \t\r]*")
+_PLAIN_WORD = re.compile(r"[^\s#\"'\\]+")
+_END_SCRIPT = re.compile(r"^[ \t\r]*end[ \t\r]+script\b", re.MULTILINE)
+INDENT = "    "
+
+
+def word(text: str) -> str:
+    """Write ``text`` as one stanza word that :func:`dequote` gives back."""
+    if _PLAIN_WORD.fullmatch(text):
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def join(argv: tuple[str, ...]) -> str:
+    """Write argv as an ``exec`` command line (shell quoting, which sh removes)."""
+    return shlex.join(argv)
+
+
+def block(body: str) -> list[str] | None:
+    """Write a shell body as a script block's lines (indented where that reads back).
+
+    None: the body has a line ``end script`` would end the block at.
+    """
+    if _END_SCRIPT.search(body):
+        return None
+    lines = body.split("\n")
+    if any(not line.strip(_BLANKS) for line in lines) or lines[0].startswith(tuple(_BLANKS)):
+        return lines
+    return [INDENT + line for line in lines]
 
 
 def dequote(word: str) -> str:
@@ -69,6 +97,19 @@ def command(text: str) -> tuple[str, ...]:
 def script(block: str) -> tuple[str, ...]:
     """Give the argv upstart runs for a script block's lines (``end script`` excluded)."""
     return (SHELL, "-e", "-c", _dedented(block).rstrip("\n"))
+
+
+def lifted(argv: tuple[str, ...]) -> tuple[str, ...]:
+    """Give a script block that is one ``exec`` of plain words as those words.
+
+    Such a block does what ``exec`` would; anything more (a ``cd``, a pipe, a
+    variable) keeps the block a shell script.
+    """
+    body = argv[3]
+    if "\n" in body or not body.startswith("exec "):
+        return argv
+    words = command(body.removeprefix("exec "))
+    return argv if words[0] == SHELL and words[1:3] == ("-e", "-c") else words
 
 
 def with_instance(argv: tuple[str, ...], variable: str) -> tuple[str, ...] | None:

@@ -19,6 +19,8 @@ from translator.model import VARIABLE_REFERENCE, Host, Service
 _FOREGROUND_TYPES = ("simple", "exec", "idle")
 """systemd types whose main process is the daemon; notify and dbus daemons may say
 their main PID themselves."""
+_WATCHERS = ("supervisord", "runit", "daemontools", "s6", "angel")
+"""Supervisors that watch the process they start, whatever it says of itself."""
 _SCRIPT_DIRECTORIES = ("/etc/init.d", "/etc/rc.d/init.d")
 _SERVICE_TOOLS = ("service", "invoke-rc.d")
 _DAEMONIZE = ("daemonize", "-daemonize", "--daemonize", "-daemon", "--daemon")
@@ -30,22 +32,23 @@ _YES = ("yes", "true", "on", "1")
     code="SV201",
     name="lifecycle.daemonizing-foreground-supervisor",
     severity=Severity.ERROR,
-    formats=("supervisord", "systemd"),
+    formats=("systemd", *_WATCHERS),
 )
 def find_daemonizing_commands(host: Host) -> Iterator[Finding]:
     """What it does: flags a daemon that forks under a supervisor that wants it in front.
 
-    The supervisor is supervisord, or systemd for a service of ``Type=simple`` (the
-    default), ``exec`` or ``idle``. It fires on a daemon the knowledge base knows, run
-    without its foreground flag (``nginx``, ``sshd``, ``memcached -d``, …), on
-    ``--daemonize yes``, on a ``sh -c`` script ending in ``&``, and on
+    The supervisor is supervisord, runit, daemontools, s6 or Angel, or systemd for a
+    service of ``Type=simple`` (the default), ``exec`` or ``idle``. It fires on a daemon
+    the knowledge base knows, run without its foreground flag (``nginx``, ``sshd``,
+    ``memcached -d``, …), on ``--daemonize yes``, on a ``sh -c`` script ending in ``&``, and on
     ``/etc/init.d/NAME start`` or ``service NAME start``. Inside ``sh -c`` it reads the
     script's last command. A daemon whose command holds a ``$VARIABLE`` is left alone
     when the flag would only need adding: the variable may hold it.
 
     Why it matters: the supervisor watches the process it started. When that process
     forks and exits, supervisord takes it for a crash and starts it again (the copy
-    fails on the busy port) until it gives up; systemd marks the service dead and kills
+    fails on the busy port) until it gives up; runsv, supervise, s6-supervise and Angel
+    do so every second or so, forever; systemd marks the service dead and kills
     the forked daemon with the rest of its cgroup.
 
     Example:
@@ -82,7 +85,7 @@ def _runs_in_foreground(service: Service) -> bool:
         return False
     if service.managed_by == "systemd":
         return systemd_type(service) in _FOREGROUND_TYPES
-    return service.managed_by == "supervisord"
+    return service.managed_by in _WATCHERS
 
 
 def _watcher(service: Service) -> str:

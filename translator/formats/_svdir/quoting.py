@@ -1,4 +1,4 @@
-"""Shell words as a runit ``run`` script writes them. Imports: the standard library only."""
+"""Shell words as a service directory's scripts write them. Imports: the standard library only."""
 
 from __future__ import annotations
 

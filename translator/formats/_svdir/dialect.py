@@ -1,0 +1,66 @@
+"""How one service-directory supervisor differs from the others: a :class:`Dialect`.
+
+Imports: model, loss, formats/_svdir.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from translator.formats._svdir import quoting
+from translator.loss import ServiceLosses
+
+SHEBANG = "#!/bin/sh"
+LOG_ROOT = "/var/log"
+
+
+@dataclass(slots=True)
+class ServiceDirectory(ServiceLosses):
+    """The files of one service directory being written, and the dialect writing them."""
+
+    dialect: Dialect
+    files: dict[str, str] = field(default_factory=dict)
+
+
+Writer = Callable[[ServiceDirectory], None]
+"""Writes files into a service directory, or reports what its supervisor cannot do."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Dialect:
+    """What one supervisor of service directories calls its tools and reads beside ``run``."""
+
+    format: str
+    """The format id: ``runit``, ``daemontools``, ``s6``."""
+    supervisor: str
+    """The program that watches ``run`` (``runsv``), named in loss reasons."""
+    service_root: str
+    """Where the service directories live: ``ROOT/NAME/env`` is the service's own."""
+    environment_tool: str
+    """The tool that reads ``env/`` (``chpst``), named where it cannot do more."""
+    log_command: tuple[str, ...]
+    """``log/run`` execs this with the log directory after it (``svlogd -tt``)."""
+    wrappers: Callable[[ServiceDirectory], list[str]]
+    """The words between ``exec`` and the program: user, environment, limits."""
+    start_limit: Callable[[ServiceDirectory], list[str]]
+    """The end of ``finish`` that stops restarting (or report the limit lost)."""
+    stop: Writer
+    """Write how the service is stopped (or report what is lost)."""
+    written_extras: tuple[str, ...] = ()
+    """Prefixes of the keys of its own extras that ``wrappers`` writes (``chpst -n``)."""
+    runs_finish: bool = True
+    """Whether the supervisor runs ``finish`` after each exit of ``run``."""
+    stop_signal_file: str | None = None
+    """A file holding the signal that stops the service (s6 ``down-signal``)."""
+    kill_timeout_file: str | None = None
+    """A file holding the milliseconds before SIGKILL (s6 ``timeout-kill``)."""
+
+    def log_directory(self, name: str) -> str:
+        """Name the directory the log service of service ``name`` writes."""
+        return f"{LOG_ROOT}/{name}"
+
+    def log_run(self, name: str) -> str:
+        """Write ``log/run`` of service ``name``: its logger into ``/var/log/NAME``."""
+        log = quoting.join((self.log_directory(name),))
+        return f"{SHEBANG}\nmkdir -p {log}\nexec {quoting.join(self.log_command)} {log}\n"

@@ -1,0 +1,55 @@
+"""daemontools service directories: parse a ``run`` script, emit ``NAME/run`` and its companions.
+
+Imports: model, formats/_capabilities, formats/daemontools.
+"""
+
+from translator.formats._capabilities import Support
+from translator.formats.daemontools.emit import emit
+from translator.formats.daemontools.parse import parse
+from translator.model import Output
+
+ID = "daemontools"
+COMMENT_MARKERS = ("#",)
+"""What starts a comment; a lint suppression directive lives in one."""
+TRAILING_COMMENTS = True
+"""Whether a comment may follow a setting on its line."""
+EXECUTABLE = ("run",)
+"""Written files whose last path part is one of these must be executable (0755)."""
+CAPABILITIES: dict[str, Support] = {
+    "start": Support.FULL,
+    "working_directory": Support.FULL,
+    "user": Support.FULL,
+    "umask": Support.FULL,
+    "environment": Support.PARTIAL,
+    "enabled_at_boot": Support.FULL,
+    "stdout": Support.PARTIAL,
+    "stderr": Support.PARTIAL,
+    "daemonizes": Support.PARTIAL,
+    "restart": Support.PARTIAL,
+    "limits": Support.PARTIAL,
+    "extras": Support.PARTIAL,
+}
+"""What its files hold of the model; any other field is reported when set."""
+DEFAULTS: dict[str, object] = {
+    "daemonizes": False,
+    "stderr": Output(kind="inherit"),
+}
+"""What daemontools does with a model field a run script leaves unsaid."""
+
+
+def detect(path: str, text: str) -> bool:
+    """Whether ``text`` is a daemontools ``run`` script (one that names its tools)."""
+    return path.endswith("/run") and text.startswith("#!") and "setuidgid " in text
+
+
+__all__ = [
+    "CAPABILITIES",
+    "COMMENT_MARKERS",
+    "DEFAULTS",
+    "EXECUTABLE",
+    "ID",
+    "TRAILING_COMMENTS",
+    "detect",
+    "emit",
+    "parse",
+]

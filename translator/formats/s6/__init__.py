@@ -1,0 +1,60 @@
+"""s6 service directories (s6-svscan): parse ``run`` and its companions, emit them.
+
+Imports: model, formats/_capabilities, formats/s6.
+"""
+
+from translator.formats._capabilities import Support
+from translator.formats.s6.emit import emit
+from translator.formats.s6.parse import parse
+from translator.model import Output
+
+ID = "s6"
+COMMENT_MARKERS = ("#",)
+"""What starts a comment; a lint suppression directive lives in one."""
+TRAILING_COMMENTS = True
+"""Whether a comment may follow a setting on its line."""
+EXECUTABLE = ("run", "finish")
+"""Written files whose last path part is one of these must be executable (0755)."""
+CAPABILITIES: dict[str, Support] = {
+    "start": Support.FULL,
+    "working_directory": Support.FULL,
+    "user": Support.FULL,
+    "group": Support.FULL,
+    "umask": Support.FULL,
+    "environment": Support.PARTIAL,
+    "enabled_at_boot": Support.FULL,
+    "stdout": Support.PARTIAL,
+    "stderr": Support.PARTIAL,
+    "daemonizes": Support.PARTIAL,
+    "restart": Support.PARTIAL,
+    "start_limit": Support.PARTIAL,
+    "hooks": Support.PARTIAL,
+    "stop_signal": Support.FULL,
+    "stop_timeout": Support.FULL,
+    "limits": Support.PARTIAL,
+    "extras": Support.PARTIAL,
+}
+"""What its files hold of the model; any other field is reported when set."""
+DEFAULTS: dict[str, object] = {
+    "daemonizes": False,
+    "stderr": Output(kind="inherit"),
+}
+"""What s6 does with a model field a run script leaves unsaid."""
+
+
+def detect(path: str, text: str) -> bool:
+    """Whether ``text`` is an s6 ``run`` script (one that names s6's tools)."""
+    return path.endswith("/run") and text.startswith("#!") and "s6-" in text
+
+
+__all__ = [
+    "CAPABILITIES",
+    "COMMENT_MARKERS",
+    "DEFAULTS",
+    "EXECUTABLE",
+    "ID",
+    "TRAILING_COMMENTS",
+    "detect",
+    "emit",
+    "parse",
+]
