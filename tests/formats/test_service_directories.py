@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from tests.validators import shell_check
+from translator.formats import FORMATS
+from translator.formats._options import EmitOptions
+from translator.loss import LossLog
+from translator.model import Command, Host, RestartPolicy, RestartWhen, Service
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = [*FIXTURES.glob("daemontools/*"), *FIXTURES.glob("s6/*"), FIXTURES / "monit/sshd-svdir"]
@@ -30,3 +34,26 @@ def test_there_are_scripts_to_check() -> None:
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda p: str(p.relative_to(FIXTURES)))
 def test_scripts_pass_the_shells_and_shellcheck(script: Path) -> None:
     assert shell_check(script) == []
+
+
+@pytest.mark.parametrize("target", ["runit", "daemontools", "s6"])
+def test_each_instance_gets_a_directory_of_its_own(target: str) -> None:
+    service = Service(
+        name="queue",
+        start=Command(
+            argv=("/usr/bin/worker", "--slot", "${SVCONV_INSTANCE}"), expands_variables=True
+        ),
+        environment=(("SLOT", "n${SVCONV_INSTANCE}"),),
+        instances=2,
+        first_instance=1,
+        instance_format="%02d",
+        restart=RestartPolicy(when=RestartWhen.ALWAYS),
+    )
+    losses = LossLog()
+    files = FORMATS[target].module.emit(Host(services=(service,)), EmitOptions(), losses)
+    assert sorted({name.split("/")[0] for name in files}) == ["queue-01", "queue-02"]
+    assert files["queue-02/run"].splitlines()[-1].endswith("/usr/bin/worker --slot 02")
+    assert files["queue-02/env/SLOT"] == "n02\n"
+    assert [(loss.code, loss.field, loss.action) for loss in losses.losses] == [
+        ("SV722", "instances", "2 directories, queue-01 to queue-02")
+    ]

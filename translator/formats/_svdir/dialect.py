@@ -21,6 +21,13 @@ class ServiceDirectory(ServiceLosses):
 
     dialect: Dialect
     files: dict[str, str] = field(default_factory=dict)
+    instance: str = ""
+    """The instance number it runs, for a service of several instances (a directory each)."""
+
+    @property
+    def name(self) -> str:
+        """The directory's name: the service's, ``NAME-NUMBER`` for one of its instances."""
+        return f"{self.service.name}-{self.instance}" if self.instance else self.service.name
 
 
 Writer = Callable[[ServiceDirectory], None]

@@ -10,6 +10,8 @@ Imports: model, loss, knowledge, formats/_shell, formats/_options, formats/_svdi
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats._shell import through_shell
@@ -19,7 +21,15 @@ from translator.formats._svdir.finish import write_finish
 from translator.formats._svdir.read import NO_EXEC
 from translator.knowledge import foreground
 from translator.loss import LossLog
-from translator.model import VARIABLE_REFERENCE, Action, Host, RestartWhen, StartLimit
+from translator.model import (
+    INSTANCE_VARIABLE,
+    VARIABLE_REFERENCE,
+    Action,
+    Host,
+    RestartWhen,
+    Service,
+    StartLimit,
+)
 
 
 def write_service_directories(
@@ -31,11 +41,54 @@ def write_service_directories(
         if not service.is_process:
             losses.not_written(service, target=dialect.format, action="dropped")
             continue
-        directory = ServiceDirectory(service=service, losses=losses, dialect=dialect)
-        if _write(directory, options):
-            files |= {f"{service.name}/{name}": text for name, text in directory.files.items()}
+        for copy, instance in _instances(service, dialect, losses):
+            directory = ServiceDirectory(
+                service=copy, losses=losses, dialect=dialect, instance=instance
+            )
+            if _write(directory, options):
+                files |= {f"{directory.name}/{n}": text for n, text in directory.files.items()}
     losses.foreign_extras(host.extras, target=dialect.format, action="left out")
     return files
+
+
+def _instances(service: Service, dialect: Dialect, losses: LossLog) -> list[tuple[Service, str]]:
+    """Give each instance and its number (none: ""): a service directory runs one process.
+
+    ``${SVCONV_INSTANCE}`` in the start command and the environment becomes the number.
+    """
+    if service.instances <= 1:
+        return [(service, "")]
+    numbers = range(service.first_instance, service.first_instance + service.instances)
+    names = [service.instance_format % number for number in numbers]
+    losses.unsupported(
+        service.origin,
+        "instances",
+        service=service.name,
+        code="SV722",
+        severity=Severity.INFO,
+        also=("name", "first_instance", "instance_format"),
+        reason=f"a {dialect.format} service directory runs one process",
+        action=f"{service.instances} directories, {service.name}-{names[0]} to "
+        f"{service.name}-{names[-1]}",
+    )
+    return [(_numbered(service, name), name) for name in names]
+
+
+def _numbered(service: Service, number: str) -> Service:
+    """Give the copy of ``service`` that runs as instance ``number``."""
+    reference = "${" + INSTANCE_VARIABLE + "}"
+    start = service.start
+    if start is not None:
+        start = replace(start, argv=tuple(w.replace(reference, number) for w in start.argv))
+    environment = tuple((k, v.replace(reference, number)) for k, v in service.environment)
+    return replace(
+        service,
+        start=start,
+        environment=environment,
+        instances=1,
+        first_instance=0,
+        instance_format="%d",
+    )
 
 
 def _write(directory: ServiceDirectory, options: EmitOptions) -> bool:
@@ -50,11 +103,11 @@ def _write(directory: ServiceDirectory, options: EmitOptions) -> bool:
     header = [f"# {line}" for line in options.header.splitlines()]
     body = [*_prelude(directory), _exec_line(directory, argv)]
     directory.files["run"] = "\n".join([SHEBANG, *header, *body]) + "\n"
-    directory.files["log/run"] = directory.dialect.log_run(service.name)
+    directory.files["log/run"] = directory.dialect.log_run(directory.name)
     _environment(directory)
     if not service.enabled_at_boot:
         directory.files["down"] = ""
-    _outputs(directory, directory.dialect.log_directory(service.name))
+    _outputs(directory, directory.dialect.log_directory(directory.name))
     _lifecycle(directory)
     write_finish(directory)
     directory.dialect.stop(directory)
@@ -140,7 +193,7 @@ def _exec_line(directory: ServiceDirectory, argv: tuple[str, ...]) -> str:
 
 def environment_directory(directory: ServiceDirectory) -> str:
     """Name the service's own ``env/`` directory, as its run script does."""
-    return f"{directory.dialect.service_root}/{directory.service.name}/env"
+    return f"{directory.dialect.service_root}/{directory.name}/env"
 
 
 def _environment(directory: ServiceDirectory) -> None:
@@ -201,11 +254,11 @@ def _lifecycle(directory: ServiceDirectory) -> None:
 
 
 _NOT_HELD = (
-    ("description", "a description"),
-    ("stops_process_group", "a process-group stop"),
-    ("kills_process_group", "a process-group kill"),
-    ("min_uptime", "a minimum uptime"),
-    ("start_order", "a start order"),
+    ("description", "description"),
+    ("stops_process_group", "process-group stop"),
+    ("kills_process_group", "process-group kill"),
+    ("min_uptime", "minimum uptime"),
+    ("start_order", "start order"),
     ("dependencies", "dependencies"),
     ("groups", "groups"),
     ("sockets", "sockets it opens"),
@@ -230,8 +283,6 @@ def _unsupported(directory: ServiceDirectory) -> None:
         directory.lose(
             "success_exit_codes", f"{directory.dialect.supervisor} restarts on any exit", "left out"
         )
-    if service.instances > 1:
-        directory.lose("instances", f"a {target} directory runs one process", "one written")
     if service.start is not None and service.start.timeout is not None:
         directory.lose("start.timeout", f"{target} has no start timeout", "left out")
     _own_extras(directory)

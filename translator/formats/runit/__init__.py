@@ -23,6 +23,7 @@ CAPABILITIES: dict[str, Support] = {
     "umask": Support.FULL,
     "environment": Support.PARTIAL,
     "enabled_at_boot": Support.FULL,
+    "instances": Support.PARTIAL,  # a directory each, NAME-NUMBER
     "stdout": Support.PARTIAL,
     "stderr": Support.PARTIAL,
     "daemonizes": Support.PARTIAL,
