@@ -23,7 +23,7 @@ SCRIPTS = sorted(
     for case in CASES
     for target in ("runit", "daemontools", "s6")
     for script in (case / "expected" / target).rglob("*")
-    if script.name in ("run", "finish")
+    if script.name in ("run", "finish") or script.parent.name == "control"
 )
 
 

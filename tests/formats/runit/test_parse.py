@@ -55,6 +55,24 @@ CASES = [
         },
     ),
     (
+        "control-t-sends-the-stop-signal",
+        "#!/bin/sh\nexec web\n",
+        {"control/t": '#!/bin/sh\n# stop with SIGINT\nexec kill -s INT "$(cat supervise/pid)"\n'},
+        {"argv": ("web",), "stop_signal": "SIGINT"},
+    ),
+    (
+        "control-t-of-its-own-is-kept",
+        "#!/bin/sh\nexec web\n",
+        {"control/t": "#!/bin/sh\nweb --graceful-stop\n"},
+        {
+            "argv": ("web",),
+            "stop_signal": None,
+            "extras": (
+                Extra(format="runit", key="control/t", value="#!/bin/sh\nweb --graceful-stop\n"),
+            ),
+        },
+    ),
+    (
         "other-statements-kept",
         "#!/bin/sh\nsleep 1\nif true; then :; fi\nexec web\n",
         {},

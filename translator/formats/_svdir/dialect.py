@@ -62,6 +62,8 @@ class Dialect:
     """A file holding the signal that stops the service (s6 ``down-signal``)."""
     kill_timeout_file: str | None = None
     """A file holding the milliseconds before SIGKILL (s6 ``timeout-kill``)."""
+    stop_signal_script: str | None = None
+    """A script run instead of sending SIGTERM that sends another signal (runit ``control/t``)."""
 
     def log_directory(self, name: str) -> str:
         """Name the directory the log service of service ``name`` writes."""

@@ -11,6 +11,7 @@ Imports: model, diagnostics, errors, formats/_script, formats/_svdir.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
@@ -362,6 +363,7 @@ def _log_service(reading: Reading, span: Span) -> None:
 def _stop_files(reading: Reading, span: Span) -> None:
     """Read the dialect's stop signal and kill timeout files, where it has them."""
     dialect = reading.dialect
+    _stop_script(reading, span)
     for name, field_name in (
         (dialect.stop_signal_file, "stop_signal"),
         (dialect.kill_timeout_file, "stop_timeout"),
@@ -377,6 +379,27 @@ def _stop_files(reading: Reading, span: Span) -> None:
             reading.set(field_name, int(text) / 1000, where)
         else:
             reading.keep(str(name), text, where, f"{name} holding {text!r}")
+
+
+_SIGNALLING_SCRIPT = re.compile(
+    r'\s*exec\s+kill\s+-s\s+([A-Z0-9]+)\s+"\$\(cat\s+supervise/pid\)"\s*'
+)
+"""The ``control/t`` svconv writes: send this signal to the process runsv started."""
+
+
+def _stop_script(reading: Reading, span: Span) -> None:
+    """Read a stop-signal script (runit ``control/t``): the signal, or the script kept."""
+    name = reading.dialect.stop_signal_script
+    found = reading.load(name, span) if name else []
+    if not found or name is None:
+        return
+    lines = [line for line in found[0].text.splitlines() if not line.startswith("#")]
+    signalled = _SIGNALLING_SCRIPT.fullmatch(" ".join(lines))
+    where = Span(path=found[0].path, line=1, column=1)
+    if signalled is not None:
+        reading.set("stop_signal", f"SIG{signalled[1]}", where)
+    else:
+        reading.keep(name, found[0].text, where, f"{name}, a script svconv does not read")
 
 
 def _finish(reading: Reading, span: Span) -> tuple[tuple[Hook, ...], StartLimit | None]:

@@ -13,7 +13,7 @@ COMMENT_MARKERS = ("#",)
 """What starts a comment; a lint suppression directive lives in one."""
 TRAILING_COMMENTS = True
 """Whether a comment may follow a setting on its line."""
-EXECUTABLE = ("run", "finish")
+EXECUTABLE = ("run", "finish", "t")  # control/t
 """Written files whose last path part is one of these must be executable (0755)."""
 CAPABILITIES: dict[str, Support] = {
     "start": Support.FULL,
@@ -22,6 +22,7 @@ CAPABILITIES: dict[str, Support] = {
     "group": Support.PARTIAL,
     "umask": Support.FULL,
     "environment": Support.PARTIAL,
+    "stop_signal": Support.FULL,  # control/t
     "enabled_at_boot": Support.FULL,
     "instances": Support.PARTIAL,  # a directory each, NAME-NUMBER
     "stdout": Support.PARTIAL,

@@ -3,7 +3,7 @@
 What runit shares with daemontools and s6 is in ``formats/_svdir``; this module says how
 runit differs: ``chpst`` sets the user, the environment and the open-files limit, svlogd
 logs, a counting ``finish`` takes the service down (``sv down .``) after too many starts,
-and runsv always stops with SIGTERM.
+and ``control/t`` sends a stop signal other than runsv's SIGTERM.
 Imports: model, loss, formats/_svdir, formats/_options.
 """
 
@@ -12,12 +12,12 @@ from __future__ import annotations
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats._svdir import Dialect, ServiceDirectory, write_service_directories
+from translator.formats._svdir.dialect import SHEBANG
 from translator.formats._svdir.finish import counting_block
 from translator.formats._svdir.write import (
     environment_directory,
     identity,
     interval_limit,
-    lose_stop_signal,
     softlimit,
 )
 from translator.loss import LossLog
@@ -76,7 +76,13 @@ def _start_limit(directory: ServiceDirectory) -> list[str]:
 
 
 def _stop(directory: ServiceDirectory) -> None:
-    lose_stop_signal(directory, "runit")
+    """Send a stop signal other than SIGTERM from ``control/t`` (runsv then sends none)."""
+    signal = directory.service.stop_signal
+    if signal and signal.removeprefix("SIG") != "TERM":
+        directory.files["control/t"] = (
+            f"{SHEBANG}\n# runsv sends no SIGTERM when this exits 0: stop with {signal}\n"
+            f'exec kill -s {signal.removeprefix("SIG")} "$(cat supervise/pid)"\n'
+        )
     if directory.service.stop_timeout is not None:
         directory.lose(
             "stop_timeout",
@@ -96,5 +102,6 @@ DIALECT = Dialect(
     start_limit=_start_limit,
     stop=_stop,
     written_extras=("chpst ", "softlimit "),
+    stop_signal_script="control/t",
 )
 """runit's tools and the files runsv reads."""
