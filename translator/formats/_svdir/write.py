@@ -5,7 +5,7 @@
 boot, and ``NAME/finish`` for post-stop hooks and a start limit. The supervisor watches
 the process it starts, so a daemonizing command goes through the knowledge base of
 foreground forms; with none known the service is not written.
-Imports: model, loss, knowledge, formats/_shell, formats/_options, formats/_svdir.
+Imports: model, loss, formats/_foreground, formats/_shell, formats/_options, formats/_svdir.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from translator.diagnostics import Severity
+from translator.formats._foreground import foreground_form
 from translator.formats._options import EmitOptions
 from translator.formats._shell import through_shell
 from translator.formats._svdir import quoting
 from translator.formats._svdir.dialect import SHEBANG, Dialect, ServiceDirectory
 from translator.formats._svdir.finish import write_finish
 from translator.formats._svdir.read import NO_EXEC
-from translator.knowledge import foreground
 from translator.loss import LossLog
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -130,7 +130,7 @@ def _foreground_argv(directory: ServiceDirectory) -> tuple[str, ...] | None:
             )
     if not service.daemonizes:
         return service.start.argv
-    form = foreground(service.start.argv)
+    form = foreground_form(directory, supervisor)
     if form is None:
         directory.lose(
             "service",
@@ -142,17 +142,6 @@ def _foreground_argv(directory: ServiceDirectory) -> tuple[str, ...] | None:
             located_at="daemonizes",
         )
         return None
-    change = ", ".join(
-        [*(f"added {w}" for w in form.added), *(f"removed {w}" for w in form.removed)]
-    )
-    directory.lose(
-        "daemonizes",
-        f"{supervisor} needs a program that stays in the foreground",
-        f"{change or 'unchanged'} ({form.rule.man})",
-        code="SV717",
-        severity=Severity.INFO,
-        also=("start.argv",),
-    )
     return form.argv
 
 

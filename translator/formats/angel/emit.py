@@ -5,7 +5,7 @@ Angel's ``user`` is file-wide, so services of different users go to one file eac
 (``angel-USER.conf``), each for an angel of its own. Angel watches the process it
 starts, so a daemonizing command goes through the knowledge base of foreground forms;
 with none known the service is not written. Imports: model, diagnostics, loss,
-knowledge, formats/_options, formats/angel.
+knowledge, formats/_foreground, formats/_options, formats/angel.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field
 
 from translator.diagnostics import Severity
+from translator.formats._foreground import foreground_form
 from translator.formats._options import EmitOptions
 from translator.formats.angel import quoting
 from translator.formats.angel.parse import COMPLETE_ENVIRONMENT, FORMAT, NEVER_KILL
-from translator.knowledge import foreground
 from translator.knowledge.control import request
 from translator.loss import LossLog, ServiceLosses
 from translator.model import VARIABLE_REFERENCE, Host, RestartWhen, Service
@@ -141,21 +141,10 @@ def _foreground_argv(program: _Program) -> tuple[str, ...] | None:
         )
     if not service.daemonizes:
         return service.start.argv
-    form = foreground(service.start.argv)
+    form = foreground_form(program, "angel")
     if form is None:
         _no_foreground(program)
         return None
-    change = ", ".join(
-        [*(f"added {w}" for w in form.added), *(f"removed {w}" for w in form.removed)]
-    )
-    program.lose(
-        "daemonizes",
-        "angel needs a program that stays in the foreground",
-        f"{change or 'unchanged'} ({form.rule.man})",
-        code="SV717",
-        severity=Severity.INFO,
-        also=("start.argv",),
-    )
     return form.argv
 
 

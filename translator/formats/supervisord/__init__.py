@@ -1,6 +1,7 @@
 """supervisord configuration: parse and emit, and how other tools drive supervisord.
 
-Imports: model, diagnostics, errors, loss, formats/_options, formats/supervisord.
+Imports: model, diagnostics, errors, loss, knowledge, formats/_foreground, formats/_options,
+formats/supervisord.
 """
 
 import re

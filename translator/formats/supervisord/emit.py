@@ -4,7 +4,7 @@ One ``NAME.conf`` per service for ``/etc/supervisor/conf.d`` (plus one per group
 with ``standalone`` a whole ``supervisord.conf`` that runs from its own directory. Only
 values that differ from supervisor's defaults are written. supervisord runs programs in
 the foreground, so a daemonizing command goes through the knowledge base of foreground
-forms. Imports: model, loss, knowledge, formats/supervisord.
+forms. Imports: model, loss, formats/_foreground, formats/supervisord.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass, field, replace
 
 from translator.diagnostics import Severity
+from translator.formats._foreground import foreground_form
 from translator.formats._options import WATCHER, EmitOptions
 from translator.formats._shell import through_shell
 from translator.formats.supervisord import quoting
-from translator.knowledge import foreground
 from translator.loss import LossLog, ServiceLosses
 from translator.model import (
     INSTANCE_VARIABLE,
@@ -192,7 +192,7 @@ def _foreground_argv(program: _Program, start: Command) -> tuple[str, ...]:
         )
     if not service.daemonizes:
         return start.argv
-    form = foreground(start.argv)
+    form = foreground_form(program, "supervisord")
     if form is None:
         program.lose(
             "daemonizes",
@@ -203,18 +203,6 @@ def _foreground_argv(program: _Program, start: Command) -> tuple[str, ...]:
             severity=Severity.ERROR,
         )
         return start.argv
-    change = (
-        ", ".join([*(f"added {w}" for w in form.added), *(f"removed {w}" for w in form.removed)])
-        or "unchanged"
-    )
-    program.lose(
-        "daemonizes",
-        "supervisord needs a program that stays in the foreground",
-        f"{change} ({form.rule.man})",
-        code="SV717",
-        severity=Severity.INFO,
-        also=("start.argv",),
-    )
     return form.argv
 
 
