@@ -36,6 +36,8 @@ from translator.loss import LossLog
 from translator.model import Command, Host, Service, StartLimit
 
 DEADLINE_SECONDS = 30
+RUNNING_SECONDS = 1.5
+"""How long the program runs before it is killed: a daemon that was up, not a crash loop."""
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def test_the_supervisor_restarts_a_killed_translated_program(
                  "the program")  # fmt: skip
         first = supervisor.pid_of(service)
         assert first is not None
+        time.sleep(RUNNING_SECONDS)  # runsv and s6 pause 1 s before restarting a shorter run
         killed = time.monotonic()
         os.kill(first, signal.SIGKILL)
         wait_for(

@@ -1,6 +1,6 @@
 """supervisord configuration: parse and emit, and how other tools drive supervisord.
 
-Imports: model, diagnostics, errors, loss, knowledge, formats/_foreground, formats/_options,
+Imports: model, diagnostics, errors, loss, formats/_foreground, formats/_options,
 formats/supervisord.
 """
 
