@@ -17,14 +17,18 @@ from translator.diagnostics import Severity
 from translator.formats._foreground import foreground_form
 from translator.formats._options import EmitOptions
 from translator.formats.angel import quoting
-from translator.formats.angel.parse import COMPLETE_ENVIRONMENT, FORMAT, NEVER_KILL
+from translator.formats.angel.parse import (
+    COMPLETE_ENVIRONMENT,
+    DEFAULT_DELAY,
+    FORMAT,
+    NEVER_KILL,
+)
 from translator.knowledge.control import request
 from translator.loss import LossLog, ServiceLosses
 from translator.model import VARIABLE_REFERENCE, Host, RestartWhen, Service
 
 MAIN_FILE = "angel.conf"
 INDENT = "    "
-DEFAULT_DELAY = 5.0
 """Seconds Angel waits before starting a program again (Data.hs ``defaultDelay``)."""
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_-]")
@@ -274,7 +278,7 @@ def _restart(program: _Program) -> None:
     delay = service.restart.delay
     if delay is not None and delay != round(delay):
         program.lose("restart.delay", "angel waits whole seconds", f"delay = {round(delay)}")
-    if delay is not None:
+    if delay is not None and round(delay) != DEFAULT_DELAY:
         program.set("delay", str(round(delay)))
     if service.start_limit is not None:
         program.lose(

@@ -34,6 +34,8 @@ from translator.model import (
 )
 
 FORMAT = "angel"
+DEFAULT_DELAY = 5.0
+"""Seconds Angel waits before starting a program again, when its `delay` says nothing."""
 COMPLETE_ENVIRONMENT = ("environment", "nothing inherited")
 """The extra (key, value) of every program: its environment is exactly its ``env`` block
 (Job.hs starts it with ``env = Just``), so nothing of Angel's own is inherited."""
@@ -336,7 +338,10 @@ def _program(
         stderr=_output(stderr),
         pidfile=program.string("pidfile"),
         daemonizes=False,
-        restart=RestartPolicy(when=RestartWhen.ALWAYS, delay=_whole(delay)),
+        # Angel's own default, said: another target must wait as long, not its own default
+        restart=RestartPolicy(
+            when=RestartWhen.ALWAYS, delay=DEFAULT_DELAY if delay is None else _whole(delay)
+        ),
         stop_timeout=_grace(program),
         enabled_at_boot=count != 0,
         instances=int(count) if count else 1,
