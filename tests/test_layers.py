@@ -92,6 +92,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
             "translator.loss",
             "translator.formats",
             "translator.io",
+            "translator.knowledge",
             "translator.lint",
         ),
     ),

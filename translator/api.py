@@ -12,7 +12,7 @@ from types import ModuleType
 from typing import Any
 
 from translator import io
-from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
+from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, ReadLoss, Severity
 from translator.errors import ParseError, SvconvError, UnsupportedError
 from translator.formats import FORMATS, Format, detect
 from translator.formats._capabilities import (
@@ -22,6 +22,7 @@ from translator.formats._capabilities import (
     matrix,
 )
 from translator.formats._options import WATCHER, EmitOptions, ParseOptions
+from translator.knowledge.control import INIT_DIRECTORIES, request
 from translator.lint import baseline, engine, fix, registry
 from translator.lint import config as lint_config
 from translator.lint.config import LintConfig
@@ -145,8 +146,70 @@ def convert(
     header is filled in with the input names.
     """
     parsed = parse(sources, source_format=source_format, load_include=load_include, options=options)
+    if getattr(_format(target_format, needs="emit").module, "WATCHES_ITS_CHILD", False):
+        parsed = _daemons_of_init_scripts(parsed, load_include, options)
     names = ", ".join(source.path for source in sources)
     return translate(parsed, target_format=target_format, emit=emit, names=names)
+
+
+def _daemons_of_init_scripts(
+    parsed: ParseResult, load_include: IncludeLoader | None, options: ParseOptions | None
+) -> ParseResult:
+    """Run the daemon an init script starts where a start program only runs the script.
+
+    A supervisor that watches its child cannot run ``/etc/init.d/web start`` (or
+    ``service web start``): the script returns once the daemon is in the background.
+    The script is read (through ``load_include``, as an include is) for the daemon it
+    starts, which the writer then puts in its foreground form.
+    """
+    services, notes = [], list(parsed.diagnostics)
+    for service in parsed.host.services:
+        found = _script_daemon(service, load_include, options)
+        if found is None:
+            services.append(service)
+            continue
+        daemon, note = found
+        services.append(daemon)
+        notes.append(note)
+    return ParseResult(host=parsed.host.with_services(tuple(services)), diagnostics=tuple(notes))
+
+
+def _script_daemon(
+    service: Service, load_include: IncludeLoader | None, options: ParseOptions | None
+) -> tuple[Service, Diagnostic] | None:
+    """Give ``service`` running the daemon its init script starts, and a note saying so."""
+    start = service.start
+    asked = request(start.argv) if start is not None else None
+    if start is None or load_include is None or asked is None:
+        return None
+    if not asked.runs_init_script or asked.verb != "start":
+        return None
+    span = start.origin.span or service.origin.span or Span(path="<input>", line=1, column=1)
+    scripts = [s for d in INIT_DIRECTORIES for s in load_include(f"{d}/{asked.name}", span)]
+    if not scripts:
+        return None
+    read = FORMATS["initd"].module.parse(scripts[0], load_include=load_include, options=options)
+    started = next((s for s in read.host.services if s.name == asked.name and s.start), None)
+    if started is None or started.start is None or request(started.start.argv) is not None:
+        return None  # no daemon found in the script: it would only run itself again
+    daemon = replace(
+        service,
+        start=replace(started.start, timeout=start.timeout, origin=start.origin),
+        daemonizes=started.daemonizes,
+        user=service.user or started.user,
+        group=service.group or started.group,
+        environment=service.environment or started.environment,
+        environment_files=service.environment_files or started.environment_files,
+    )
+    words = " ".join(started.start.argv)
+    note = Diagnostic(
+        code="SV717",
+        severity=Severity.INFO,
+        span=span,
+        message=f"{' '.join(start.argv)} only runs the init script {scripts[0].path}",
+        loss=ReadLoss(service=service.name, field="start", action=f"runs what it starts: {words}"),
+    )
+    return daemon, note
 
 
 def translate(

@@ -59,6 +59,7 @@ CASES = [
         input="workers.conf",
     ),
     Case("web", read="runit", write=("runit", "systemd"), input="web/run"),
+    Case("initscript-start", read="monit", write=("runit", "supervisord", "angel")),
     Case("sshd-svdir", read="monit", write=("runit", "daemontools", "s6")),
     Case(
         "cache",

@@ -11,6 +11,9 @@ from translator.formats.angel.parse import parse
 from translator.model import Output
 
 ID = "angel"
+WATCHES_ITS_CHILD = True
+"""It runs the started process in front: a start program that only runs an init script is
+replaced by the daemon that script starts (api)."""
 COMMENT_MARKERS = ("#",)
 """What starts a comment; a lint suppression directive lives in one."""
 TRAILING_COMMENTS = True
@@ -54,6 +57,7 @@ __all__ = [
     "DEFAULTS",
     "ID",
     "TRAILING_COMMENTS",
+    "WATCHES_ITS_CHILD",
     "detect",
     "emit",
     "parse",

@@ -9,6 +9,9 @@ from translator.formats.s6.parse import parse
 from translator.model import Output
 
 ID = "s6"
+WATCHES_ITS_CHILD = True
+"""It runs the started process in front: a start program that only runs an init script is
+replaced by the daemon that script starts (api)."""
 COMMENT_MARKERS = ("#",)
 """What starts a comment; a lint suppression directive lives in one."""
 TRAILING_COMMENTS = True
@@ -16,7 +19,7 @@ TRAILING_COMMENTS = True
 EXECUTABLE = ("run", "finish")
 """Written files whose last path part is one of these must be executable (0755)."""
 CAPABILITIES: dict[str, Support] = {
-    "start": Support.FULL,
+    "start": Support.PARTIAL,  # no start timeout
     "working_directory": Support.FULL,
     "user": Support.FULL,
     "group": Support.FULL,
@@ -55,6 +58,7 @@ __all__ = [
     "EXECUTABLE",
     "ID",
     "TRAILING_COMMENTS",
+    "WATCHES_ITS_CHILD",
     "detect",
     "emit",
     "parse",

@@ -12,6 +12,9 @@ from translator.formats.supervisord.parse import parse, parse_many
 from translator.model import Output, StartLimit
 
 ID = "supervisord"
+WATCHES_ITS_CHILD = True
+"""It runs the started process in front: a start program that only runs an init script is
+replaced by the daemon that script starts (api)."""
 COMMENT_MARKERS = ("#", ";")
 """What starts a comment; a lint suppression directive lives in one."""
 TRAILING_COMMENTS = True
@@ -74,6 +77,7 @@ __all__ = [
     "ID",
     "INCLUDES_DEFINE_AGAIN",
     "TRAILING_COMMENTS",
+    "WATCHES_ITS_CHILD",
     "control_commands",
     "detect",
     "emit",
