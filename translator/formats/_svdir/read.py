@@ -78,13 +78,19 @@ class Reading:
             )
         )
 
-    def keep(self, key: str, value: str, span: Span, why: str) -> None:
-        """Keep a statement verbatim as an extra, and say so."""
+    def keep(
+        self, key: str, value: str, span: Span, why: str, severity: Severity = Severity.INFO
+    ) -> None:
+        """Keep a statement verbatim as an extra, and say so.
+
+        A statement of the script is a warning: svconv does not know what it does, so
+        only the same format keeps it.
+        """
         self.extra(key, value, span)
         self.notes.append(
             Diagnostic(
                 code="SV730",
-                severity=Severity.INFO,
+                severity=severity,
                 span=span,
                 message=f"svconv does not read {why}",
                 loss=ReadLoss(
@@ -154,14 +160,16 @@ def _statement(
     node = _unguarded(script, node)
     call = simple_call(script, evaluator, node)
     if call is None:
-        reading.keep("run", script.text(node), span, "this statement")
+        reading.keep("run", script.text(node), span, "this statement", Severity.WARNING)
         return None
     if call.name == "exec" and not call.args and call.redirects == (("2", "&1"),):
         reading.set("stderr", Output(kind="inherit"), span)
         return None
     words = [word.text for word in call.args]
     if call.redirects or None in words or call.background:
-        reading.keep("run", script.text(node), span, "a value only running it could tell")
+        reading.keep(
+            "run", script.text(node), span, "a value only running it could tell", Severity.WARNING
+        )
         return None
     known = [word for word in words if word is not None]
     if call.name == "cd" and len(known) == 1:
@@ -177,7 +185,9 @@ def _statement(
         word_spans = [call.span, *(word.span for word in call.args)]
         return _exec(reading, [call.name, *known], word_spans, span, script.text(node))
     else:
-        reading.keep("run", script.text(node), span, f"{call.name or 'this statement'}")
+        reading.keep(
+            "run", script.text(node), span, f"{call.name or 'this statement'}", Severity.WARNING
+        )
     return None
 
 
@@ -216,7 +226,7 @@ def _exec(
             break
         rest = unwrapped
     if not rest:
-        reading.keep("run", text, span, "an exec with no program")
+        reading.keep("run", text, span, "an exec with no program", Severity.WARNING)
         return None
     program = word_spans[len(words) - len(rest)]
     return Command(argv=tuple(rest), origin=Origin(span=program))
@@ -333,7 +343,9 @@ def _exported(reading: Reading) -> None:
             name_node = child.child_by_field_name("name")
             variable = script.variables.get(script.text(name_node)) if name_node else None
             if variable is None or variable.known is None or name_node is None:
-                reading.keep("run", script.text(node), script.span(node), "this export")
+                reading.keep(
+                    "run", script.text(node), script.span(node), "this export", Severity.WARNING
+                )
                 continue
             reading.environment.append((script.text(name_node), variable.known))
             reading.spans.append(("environment", script.span(node)))
@@ -399,7 +411,9 @@ def _stop_script(reading: Reading, span: Span) -> None:
     if signalled is not None:
         reading.set("stop_signal", f"SIG{signalled[1]}", where)
     else:
-        reading.keep(name, found[0].text, where, f"{name}, a script svconv does not read")
+        reading.keep(
+            name, found[0].text, where, f"{name}, a script svconv does not read", Severity.WARNING
+        )
 
 
 def _finish(reading: Reading, span: Span) -> tuple[tuple[Hook, ...], StartLimit | None]:
