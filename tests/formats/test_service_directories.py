@@ -17,7 +17,13 @@ from translator.loss import LossLog
 from translator.model import Command, Host, RestartPolicy, RestartWhen, Service
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
-CASES = [*FIXTURES.glob("daemontools/*"), *FIXTURES.glob("s6/*"), FIXTURES / "monit/sshd-svdir"]
+CASES = [
+    *FIXTURES.glob("runit/*"),
+    *FIXTURES.glob("daemontools/*"),
+    *FIXTURES.glob("s6/*"),
+    FIXTURES / "monit/sshd-svdir",
+    FIXTURES / "monit/initscript-start",
+]
 SCRIPTS = sorted(
     script
     for case in CASES

@@ -55,6 +55,19 @@ CASES = [
         },
     ),
     (
+        "ulimit-read-as-limits",
+        "#!/bin/sh\nulimit -n 512\nulimit -c 0\nulimit -c 100\nexec web\n",
+        {},
+        {
+            "argv": ("web",),
+            "limits": (
+                ResourceLimit(resource="nofile", value="512"),
+                ResourceLimit(resource="core", value="0"),
+            ),
+            "extras": (Extra(format="runit", key="run", value="ulimit -c 100"),),
+        },
+    ),
+    (
         "control-t-sends-the-stop-signal",
         "#!/bin/sh\nexec web\n",
         {"control/t": '#!/bin/sh\n# stop with SIGINT\nexec kill -s INT "$(cat supervise/pid)"\n'},

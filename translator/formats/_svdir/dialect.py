@@ -15,6 +15,19 @@ SHEBANG = "#!/bin/sh"
 LOG_ROOT = "/var/log"
 
 
+LIMIT_OPTIONS = {"nofile": "-o", "core": "-c"}
+"""The limits ``chpst``, ``softlimit`` and ``s6-softlimit`` set, by model resource: open
+files (a count) and core size (only 0 here: ``ulimit -c`` counts blocks, they bytes)."""
+
+
+def limit_option(resource: str, value: str) -> str | None:
+    """Give the option that sets ``resource`` to ``value``, or None when none can."""
+    option = LIMIT_OPTIONS.get(resource)
+    if option is None or not value.isdigit() or (resource == "core" and value != "0"):
+        return None
+    return option
+
+
 @dataclass(slots=True)
 class ServiceDirectory(ServiceLosses):
     """The files of one service directory being written, and the dialect writing them."""

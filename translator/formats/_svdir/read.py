@@ -20,7 +20,7 @@ from tree_sitter import Node
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, ReadLoss, Severity
 from translator.errors import ParseError
 from translator.formats._script import Evaluator, Script, read_script, simple_call
-from translator.formats._svdir.dialect import Dialect
+from translator.formats._svdir.dialect import LIMIT_OPTIONS, Dialect, limit_option
 from translator.formats._svdir.finish import read_finish
 from translator.model import (
     Command,
@@ -172,10 +172,8 @@ def _statement(
         )
         return None
     known = [word for word in words if word is not None]
-    if call.name == "cd" and len(known) == 1:
-        reading.set("working_directory", known[0], span)
-    elif call.name == "umask" and len(known) == 1:
-        reading.set("umask", known[0], span)
+    if _setting(reading, call.name, known, span):
+        pass
     elif call.name == "exec" and known:
         word_spans = [word.span for word in call.args]
         return _exec(reading, known, word_spans, span, script.text(node))
@@ -189,6 +187,27 @@ def _statement(
             "run", script.text(node), span, f"{call.name or 'this statement'}", Severity.WARNING
         )
     return None
+
+
+_ULIMIT_OPTIONS = {"-n": "-o", "-c": "-c"}
+"""``ulimit``'s flag for each limit, and chpst's and softlimit's for the same one."""
+
+
+def _setting(reading: Reading, name: str | None, words: list[str], span: Span) -> bool:
+    """Read ``cd DIR``, ``umask MODE`` or ``ulimit -n N``/``-c 0``; False: none of them.
+
+    A limit is written back through the exec chain's own tool (``ulimit -n`` is not
+    POSIX sh).
+    """
+    if name == "cd" and len(words) == 1:
+        reading.set("working_directory", words[0], span)
+    elif name == "umask" and len(words) == 1:
+        reading.set("umask", words[0], span)
+    elif name == "ulimit" and len(words) == 2 and words[0] in _ULIMIT_OPTIONS:
+        return _read_limit(reading, _ULIMIT_OPTIONS[words[0]], words[1])
+    else:
+        return False
+    return True
 
 
 def _is_last(script: Script, node: Node) -> bool:
@@ -298,8 +317,8 @@ def _chpst(reading: Reading, words: list[str], span: Span) -> list[str]:
                 reading.set("group", group, span)
         elif option == "-e":
             _environment_directory(reading, value, span)
-        elif option == "-o":
-            reading.limits.append(ResourceLimit(resource="nofile", value=value))
+        elif _read_limit(reading, option, value):
+            pass
         elif option in _CHPST_KEPT:
             reading.extra(f"chpst {option}", value, span)
         else:
@@ -310,11 +329,18 @@ def _chpst(reading: Reading, words: list[str], span: Span) -> list[str]:
 def _softlimit(reading: Reading, words: list[str], span: Span) -> list[str]:
     pairs, rest = _options(words)
     for option, value in pairs:
-        if option == "-o":
-            reading.limits.append(ResourceLimit(resource="nofile", value=value))
-        else:
+        if not _read_limit(reading, option, value):
             reading.keep(f"softlimit {option}", value, span, f"softlimit {option}")
     return rest
+
+
+def _read_limit(reading: Reading, option: str, value: str) -> bool:
+    """Read ``-o N`` or ``-c 0`` (chpst, softlimit, ulimit) as a limit; False: not one."""
+    resource = next((r for r, o in LIMIT_OPTIONS.items() if o == option), None)
+    if resource is None or limit_option(resource, value) is None:
+        return False
+    reading.limits.append(ResourceLimit(resource=resource, value=value))
+    return True
 
 
 def _environment_directory(reading: Reading, directory: str, span: Span) -> None:

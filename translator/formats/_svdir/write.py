@@ -17,7 +17,7 @@ from translator.formats._foreground import foreground_form
 from translator.formats._options import EmitOptions
 from translator.formats._shell import through_shell
 from translator.formats._svdir import quoting
-from translator.formats._svdir.dialect import SHEBANG, Dialect, ServiceDirectory
+from translator.formats._svdir.dialect import SHEBANG, Dialect, ServiceDirectory, limit_option
 from translator.formats._svdir.finish import write_finish
 from translator.formats._svdir.read import NO_EXEC
 from translator.loss import LossLog
@@ -163,6 +163,7 @@ def _exec_line(directory: ServiceDirectory, argv: tuple[str, ...]) -> str:
     service = directory.service
     assert service.start is not None
     start = service.start
+    inner = ""
     if service.environment_files or (
         start.expands_variables and any(VARIABLE_REFERENCE.search(word) for word in argv)
     ):
@@ -177,7 +178,9 @@ def _exec_line(directory: ServiceDirectory, argv: tuple[str, ...]) -> str:
             severity=Severity.INFO,
             also=("environment_files", "start.expands_variables"),
         )
-    return "exec " + quoting.join((*directory.dialect.wrappers(directory), *argv))
+        # the single quotes are meant: the inner sh, not this one, expands the variables
+        inner = "# shellcheck disable=SC2016\n"
+    return inner + "exec " + quoting.join((*directory.dialect.wrappers(directory), *argv))
 
 
 def environment_directory(directory: ServiceDirectory) -> str:
@@ -323,8 +326,9 @@ def softlimit(directory: ServiceDirectory, program: str, *, open_files: bool) ->
     """
     words: list[str] = []
     for limit in directory.service.limits if open_files else ():
-        if limit.resource == "nofile" and ":" not in limit.value:
-            words += ["-o", limit.value]
+        option = limit_option(limit.resource, limit.value)
+        if option is not None:
+            words += [option, limit.value]
         else:
             directory.lose(
                 "limits", f"{program} sets no {limit.resource} limit of {limit.value}", "left out"

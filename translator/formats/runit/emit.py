@@ -12,7 +12,7 @@ from __future__ import annotations
 from translator.diagnostics import Severity
 from translator.formats._options import EmitOptions
 from translator.formats._svdir import Dialect, ServiceDirectory, write_service_directories
-from translator.formats._svdir.dialect import SHEBANG
+from translator.formats._svdir.dialect import SHEBANG, limit_option
 from translator.formats._svdir.finish import counting_block
 from translator.formats._svdir.write import (
     environment_directory,
@@ -47,8 +47,9 @@ def _chpst(directory: ServiceDirectory) -> list[str]:
     if service.environment:
         words += ["-e", environment_directory(directory)]
     for limit in service.limits:
-        if limit.resource == "nofile" and ":" not in limit.value:
-            words += ["-o", limit.value]
+        option = limit_option(limit.resource, limit.value)
+        if option is not None:
+            words += [option, limit.value]
         else:
             directory.lose(
                 "limits",

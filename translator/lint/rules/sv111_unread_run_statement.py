@@ -22,9 +22,10 @@ _VERBATIM = "run"
 def find_unread_run_statements(host: Host) -> Iterator[Finding]:
     """What it does: flags a ``run`` statement outside the subset svconv reads.
 
-    svconv reads ``exec 2>&1``, ``cd``, ``umask``, ``export`` and a last ``exec``
-    through ``chpst``, ``setuidgid``, ``envdir``, ``softlimit`` and their ``s6-`` forms.
-    Anything else (``ulimit``, a loop, a test) is kept verbatim for the same format.
+    svconv reads ``exec 2>&1``, ``cd``, ``umask``, ``export``, ``ulimit -n`` and
+    ``ulimit -c 0``, and a last ``exec`` through ``chpst``, ``setuidgid``, ``envdir``,
+    ``softlimit`` and their ``s6-`` forms. Anything else (another ``ulimit``, a loop, a
+    test) is kept verbatim for the same format.
 
     Why it matters: what the statement does is unknown to svconv, so a translation to
     any other supervisor leaves it out (reported as a loss), and a review cannot tell
@@ -33,14 +34,14 @@ def find_unread_run_statements(host: Host) -> Iterator[Finding]:
     Example:
         ```runit sv/web/run
         #!/bin/sh
-        ulimit -n 4096
+        ulimit -v 1048576
         exec /usr/bin/web
         ```
 
     Use instead:
         ```runit sv/web/run
         #!/bin/sh
-        exec chpst -o 4096 /usr/bin/web
+        exec softlimit -a 1073741824 /usr/bin/web
         ```
 
     Fix: none; say it with the supervisor's own tools (``chpst``, ``softlimit``,
