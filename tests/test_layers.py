@@ -45,6 +45,7 @@ RULES: list[tuple[str, tuple[str, ...]]] = [
     (
         "translator.formats._svdir",
         (
+            "translator.formats._capabilities",
             "translator.model",
             "translator.diagnostics",
             "translator.errors",

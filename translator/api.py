@@ -539,8 +539,7 @@ def _port_findings(
     """Say, as SV701 findings, what translating ``sources`` to the target would lose."""
     if target_format == fmt:
         return []
-    # the losses do not depend on where an external monitor would reach the host
-    emit = EmitOptions(public_host=_ANY_PUBLIC_HOST)
+    emit = EmitOptions(losses_only=True)
     try:
         translation = convert(
             sources, source_format=fmt, target_format=target_format, options=options, emit=emit
@@ -559,10 +558,6 @@ def _port_findings(
         )
         for loss in translation.losses
     ]
-
-
-_ANY_PUBLIC_HOST = "public-host.invalid"
-"""Where ``lint --target`` lets an external monitor reach the host (RFC 2606 name)."""
 
 
 def _leave_to_source_supervisor(host: Host, losses: LossLog) -> Host:

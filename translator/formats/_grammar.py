@@ -1,6 +1,6 @@
 """Load the lark grammars shipped in ``grammars/`` (inside the wheel) once per process.
 
-Imports: lark and the standard library only.
+Imports: lark, the standard library, errors and model.
 """
 
 from __future__ import annotations
@@ -13,11 +13,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-from lark import Lark, Transformer, Tree
+from lark import Lark, Token, Transformer, Tree
 from lark import logger as lark_logger
 from lark.exceptions import VisitError
+from lark.tree import Meta
 
 from translator.errors import SvconvError
+from translator.model import Span
 
 _Result = TypeVar("_Result")
 
@@ -42,6 +44,17 @@ def load(name: str, *, strict: bool = True) -> Lark:
     """
     with _quiet_lark():
         return _build(name, strict=strict)
+
+
+def span_of(path: str, meta: Meta | Token) -> Span:
+    """Give the span lark recorded for a rule (``meta``) or a token, in file ``path``."""
+    return Span(
+        path=path,
+        line=meta.line or 1,
+        column=meta.column or 1,
+        end_line=meta.end_line or meta.line or 1,
+        end_column=meta.end_column or meta.column or 1,
+    )
 
 
 def transform(transformer: Transformer[Any, _Result], tree: Tree[Any]) -> _Result:

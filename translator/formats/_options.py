@@ -28,6 +28,8 @@ class EmitOptions:
     ``public_host``: the name an external monitor (uptimerobot) reaches every service
     by, where the files name only localhost; ``service_hosts`` the same per service.
     ``min_interval``: the fewest seconds an external monitor allows between checks.
+    ``losses_only``: only the loss report is wanted (``lint --target``): a writer does
+    not refuse for want of what only the files need (an external monitor's host).
     """
 
     companion: bool = True
@@ -39,6 +41,7 @@ class EmitOptions:
     public_host: str | None = None
     service_hosts: Mapping[str, str] = field(default_factory=dict)
     min_interval: int = 300
+    losses_only: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,6 +18,7 @@ from lark.tree import Meta
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
 from translator.errors import ParseError
 from translator.formats import _grammar
+from translator.formats._grammar import span_of
 from translator.formats._options import ParseOptions
 from translator.formats.angel import quoting
 from translator.model import (
@@ -89,13 +90,7 @@ class _Directives(Transformer[Token, list[Any]]):
         self._source = source
 
     def _span(self, meta: Meta | Token) -> Span:
-        return Span(
-            path=self._source.path,
-            line=meta.line or 1,
-            column=meta.column or 1,
-            end_line=meta.end_line or meta.line or 1,
-            end_column=meta.end_column or meta.column or 1,
-        )
+        return span_of(self._source.path, meta)
 
     def _text(self, meta: Meta) -> str:
         return self._source.text[meta.start_pos : meta.end_pos]

@@ -1,12 +1,11 @@
 """daemontools service directories: parse a ``run`` script, emit ``NAME/run`` and its companions.
 
-Imports: model, formats/_capabilities, formats/daemontools.
+Imports: formats/_svdir, formats/daemontools.
 """
 
-from translator.formats._capabilities import Support
+from translator.formats import _svdir as svdir
 from translator.formats.daemontools.emit import emit
 from translator.formats.daemontools.parse import parse
-from translator.model import Output
 
 ID = "daemontools"
 WATCHES_ITS_CHILD = True
@@ -18,26 +17,9 @@ TRAILING_COMMENTS = True
 """Whether a comment may follow a setting on its line."""
 EXECUTABLE = ("run",)
 """Written files whose last path part is one of these must be executable (0755)."""
-CAPABILITIES: dict[str, Support] = {
-    "start": Support.PARTIAL,  # no start timeout
-    "working_directory": Support.FULL,
-    "user": Support.FULL,
-    "umask": Support.FULL,
-    "environment": Support.PARTIAL,
-    "enabled_at_boot": Support.FULL,
-    "instances": Support.PARTIAL,  # a directory each, NAME-NUMBER
-    "stdout": Support.PARTIAL,
-    "stderr": Support.PARTIAL,
-    "daemonizes": Support.PARTIAL,
-    "restart": Support.PARTIAL,
-    "limits": Support.PARTIAL,
-    "extras": Support.PARTIAL,
-}
+CAPABILITIES = svdir.CAPABILITIES  # supervise reads nothing beside run and down
 """What its files hold of the model; any other field is reported when set."""
-DEFAULTS: dict[str, object] = {
-    "daemonizes": False,
-    "stderr": Output(kind="inherit"),
-}
+DEFAULTS = svdir.DEFAULTS
 """What daemontools does with a model field a run script leaves unsaid."""
 
 

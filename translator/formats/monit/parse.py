@@ -18,6 +18,7 @@ from lark.tree import Meta
 from translator.diagnostics import Diagnostic, IncludeLoader, ParseResult, Severity
 from translator.errors import ParseError
 from translator.formats import _grammar
+from translator.formats._grammar import span_of
 from translator.formats._options import ParseOptions
 from translator.formats.monit import quoting
 from translator.model import (
@@ -223,13 +224,7 @@ class _Statements(Transformer[Token, list[_Statement]]):
         self.notes: list[Diagnostic] = []
 
     def _span(self, meta: Meta | Token) -> Span:
-        return Span(
-            path=self._source.path,
-            line=meta.line or 1,
-            column=meta.column or 1,
-            end_line=meta.end_line or meta.line or 1,
-            end_column=meta.end_column or meta.column or 1,
-        )
+        return span_of(self._source.path, meta)
 
     def _verbatim(self, meta: Meta) -> str:
         # one line: a comment inside the statement would swallow the rest of it

@@ -1,12 +1,12 @@
 """runit service directories: parse a ``run`` script, emit ``NAME/run`` and its companions.
 
-Imports: model, formats/_capabilities, formats/runit.
+Imports: formats/_capabilities, formats/_svdir, formats/runit.
 """
 
+from translator.formats import _svdir as svdir
 from translator.formats._capabilities import Support
 from translator.formats.runit.emit import emit
 from translator.formats.runit.parse import parse
-from translator.model import Output
 
 ID = "runit"
 WATCHES_ITS_CHILD = True
@@ -19,29 +19,14 @@ TRAILING_COMMENTS = True
 EXECUTABLE = ("run", "finish", "t")  # control/t
 """Written files whose last path part is one of these must be executable (0755)."""
 CAPABILITIES: dict[str, Support] = {
-    "start": Support.PARTIAL,  # no start timeout
-    "working_directory": Support.FULL,
-    "user": Support.FULL,
+    **svdir.CAPABILITIES,
     "group": Support.PARTIAL,
-    "umask": Support.FULL,
-    "environment": Support.PARTIAL,
     "stop_signal": Support.FULL,  # control/t
-    "enabled_at_boot": Support.FULL,
-    "instances": Support.PARTIAL,  # a directory each, NAME-NUMBER
-    "stdout": Support.PARTIAL,
-    "stderr": Support.PARTIAL,
-    "daemonizes": Support.PARTIAL,
-    "restart": Support.PARTIAL,
     "start_limit": Support.PARTIAL,
     "hooks": Support.PARTIAL,
-    "limits": Support.PARTIAL,
-    "extras": Support.PARTIAL,
 }
 """What its files hold of the model; any other field is reported when set."""
-DEFAULTS: dict[str, object] = {
-    "daemonizes": False,
-    "stderr": Output(kind="inherit"),
-}
+DEFAULTS = svdir.DEFAULTS
 """What runit does with a model field a run script leaves unsaid."""
 
 

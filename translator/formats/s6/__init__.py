@@ -1,12 +1,12 @@
 """s6 service directories (s6-svscan): parse ``run`` and its companions, emit them.
 
-Imports: model, formats/_capabilities, formats/s6.
+Imports: formats/_capabilities, formats/_svdir, formats/s6.
 """
 
+from translator.formats import _svdir as svdir
 from translator.formats._capabilities import Support
 from translator.formats.s6.emit import emit
 from translator.formats.s6.parse import parse
-from translator.model import Output
 
 ID = "s6"
 WATCHES_ITS_CHILD = True
@@ -19,30 +19,15 @@ TRAILING_COMMENTS = True
 EXECUTABLE = ("run", "finish")
 """Written files whose last path part is one of these must be executable (0755)."""
 CAPABILITIES: dict[str, Support] = {
-    "start": Support.PARTIAL,  # no start timeout
-    "working_directory": Support.FULL,
-    "user": Support.FULL,
+    **svdir.CAPABILITIES,
     "group": Support.FULL,
-    "umask": Support.FULL,
-    "environment": Support.PARTIAL,
-    "enabled_at_boot": Support.FULL,
-    "instances": Support.PARTIAL,  # a directory each, NAME-NUMBER
-    "stdout": Support.PARTIAL,
-    "stderr": Support.PARTIAL,
-    "daemonizes": Support.PARTIAL,
-    "restart": Support.PARTIAL,
     "start_limit": Support.PARTIAL,
     "hooks": Support.PARTIAL,
     "stop_signal": Support.FULL,
     "stop_timeout": Support.FULL,
-    "limits": Support.PARTIAL,
-    "extras": Support.PARTIAL,
 }
 """What its files hold of the model; any other field is reported when set."""
-DEFAULTS: dict[str, object] = {
-    "daemonizes": False,
-    "stderr": Output(kind="inherit"),
-}
+DEFAULTS = svdir.DEFAULTS
 """What s6 does with a model field a run script leaves unsaid."""
 
 

@@ -19,6 +19,7 @@ from lark.tree import Meta
 from translator.diagnostics import IncludeLoader, ParseResult
 from translator.errors import ParseError
 from translator.formats import _grammar
+from translator.formats._grammar import span_of
 from translator.formats._options import ParseOptions
 from translator.formats.upstart import events, quoting
 from translator.formats.upstart.job import Job, On, Process, Record, Stanza, Word
@@ -49,13 +50,7 @@ class _Stanzas(Transformer[Token, list[Record]]):
         self._source = source
 
     def _span(self, meta: Meta | Token) -> Span:
-        return Span(
-            path=self._source.path,
-            line=meta.line or 1,
-            column=meta.column or 1,
-            end_line=meta.end_line or meta.line or 1,
-            end_column=meta.end_column or meta.column or 1,
-        )
+        return span_of(self._source.path, meta)
 
     def start(self, meta: Meta, children: list[Record]) -> list[Record]:
         return children

@@ -240,13 +240,17 @@ def _monitors(planned: list[_Planned], options: EmitOptions) -> list[Monitor]:
     ]
 
 
+_ANY_PUBLIC_HOST = "public-host.invalid"
+"""The host a loss report alone is written with (an RFC 2606 name that resolves nowhere)."""
+
+
 def _host(planned: _Planned, options: EmitOptions) -> str | None:
     """``--public-host SERVICE=HOST``, else the check's own public address, else the default."""
     given = options.service_hosts.get(planned.service.name)
     address = planned.target.address
     if given is None and address is not None and _is_public(address):
         return address
-    return given or options.public_host
+    return given or options.public_host or (_ANY_PUBLIC_HOST if options.losses_only else None)
 
 
 def _is_public(address: str) -> bool:

@@ -43,6 +43,10 @@ class ShellCommand:
     ended_by: str
 
 
+SERVICE_DIRECTORIES = ("runit", "daemontools", "s6")
+"""The formats of a service directory (``run`` and the files beside it)."""
+
+
 def extra(service: Service, key: str, fmt: str | None = None) -> Extra | None:
     """Give the service's extra ``key`` of its own format (or of ``fmt``), if kept."""
     wanted = fmt or service.managed_by

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from translator.diagnostics import Severity
 from translator.lint.registry import Finding, rule, where
+from translator.lint.rules._common import SERVICE_DIRECTORIES
 from translator.model import Host
 
-_SERVICE_DIRECTORIES = ("runit", "daemontools", "s6")
 _VERBATIM = "run"
 """The key of the extra the service-directory readers keep such a statement in."""
 
@@ -17,7 +17,7 @@ _VERBATIM = "run"
     code="SV111",
     name="syntax.unread-run-statement",
     severity=Severity.WARNING,
-    formats=_SERVICE_DIRECTORIES,
+    formats=SERVICE_DIRECTORIES,
 )
 def find_unread_run_statements(host: Host) -> Iterator[Finding]:
     """What it does: flags a ``run`` statement outside the subset svconv reads.
@@ -49,7 +49,7 @@ def find_unread_run_statements(host: Host) -> Iterator[Finding]:
     """
     for service in host.services:
         for extra in service.extras:
-            if extra.format in _SERVICE_DIRECTORIES and extra.key == _VERBATIM:
+            if extra.format in SERVICE_DIRECTORIES and extra.key == _VERBATIM:
                 yield Finding(
                     span=extra.origin.span or where(service, "start"),
                     service=service.name,

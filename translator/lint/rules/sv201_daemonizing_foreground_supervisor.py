@@ -9,6 +9,7 @@ from translator.diagnostics import Severity
 from translator.knowledge import ForegroundForm, ForegroundRule, foreground
 from translator.lint.registry import Finding, rule, where
 from translator.lint.rules._common import (
+    SERVICE_DIRECTORIES,
     program_words,
     shell_commands,
     shell_script,
@@ -19,7 +20,7 @@ from translator.model import VARIABLE_REFERENCE, Host, Service
 _FOREGROUND_TYPES = ("simple", "exec", "idle")
 """systemd types whose main process is the daemon; notify and dbus daemons may say
 their main PID themselves."""
-_WATCHERS = ("supervisord", "runit", "daemontools", "s6", "angel")
+_WATCHERS = ("supervisord", *SERVICE_DIRECTORIES, "angel")
 """Supervisors that watch the process they start, whatever it says of itself."""
 _SCRIPT_DIRECTORIES = ("/etc/init.d", "/etc/rc.d/init.d")
 _SERVICE_TOOLS = ("service", "invoke-rc.d")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from translator.diagnostics import Severity
 from translator.lint.registry import Finding, rule, where
+from translator.lint.rules._common import SERVICE_DIRECTORIES
 from translator.model import Host
 
-_SERVICE_DIRECTORIES = ("runit", "daemontools", "s6")
 _NO_EXEC = "run without exec"
 """The extra the service-directory readers mark such a last command with."""
 
@@ -17,7 +17,7 @@ _NO_EXEC = "run without exec"
     code="SV209",
     name="lifecycle.run-without-exec",
     severity=Severity.WARNING,
-    formats=_SERVICE_DIRECTORIES,
+    formats=SERVICE_DIRECTORIES,
 )
 def find_run_without_exec(host: Host) -> Iterator[Finding]:
     """What it does: flags a ``run`` script whose last command is not started by ``exec``.
@@ -44,7 +44,7 @@ def find_run_without_exec(host: Host) -> Iterator[Finding]:
     """
     for service in host.services:
         for extra in service.extras:
-            if extra.format in _SERVICE_DIRECTORIES and extra.key == _NO_EXEC:
+            if extra.format in SERVICE_DIRECTORIES and extra.key == _NO_EXEC:
                 yield Finding(
                     span=extra.origin.span or where(service, "start"),
                     service=service.name,
