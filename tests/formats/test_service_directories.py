@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.validators import shell_check
+from translator import api
 from translator.formats import FORMATS
 from translator.formats._options import EmitOptions
 from translator.loss import LossLog
-from translator.model import Command, Host, RestartPolicy, RestartWhen, Service
+from translator.model import Command, Host, RestartPolicy, RestartWhen, Service, Source
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = [
@@ -63,3 +64,16 @@ def test_each_instance_gets_a_directory_of_its_own(target: str) -> None:
     assert [(loss.code, loss.field, loss.action) for loss in losses.losses] == [
         ("SV722", "instances", "2 directories, queue-01 to queue-02")
     ]
+
+
+def test_an_init_script_unread_leaves_the_service_unwritten() -> None:
+    case = FIXTURES / "monit/initscript-start"
+    source = Source(path="input.monitrc", text=(case / "input.monitrc").read_text())
+    translation = api.convert(
+        [source], target_format="runit", source_format="monit", load_include=None
+    )
+    assert translation.files == {}
+    assert [(loss.code, loss.field) for loss in translation.losses if loss.code == "SV715"] == [
+        ("SV715", "service")
+    ]
+    assert not any(loss.code == "SV717" for loss in translation.losses)
